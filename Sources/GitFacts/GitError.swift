@@ -1,0 +1,44 @@
+/// Everything the git layer can fail with. Each case reads as one line for a person.
+public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path is not inside a git repository.
+    case notARepository(path: String)
+    /// The repository uses an object format libgit2 (and so release-audit) cannot read.
+    case unsupportedObjectFormat(path: String, detail: String)
+    /// The revision names nothing in the repository.
+    case revisionNotFound(String)
+    /// An abbreviated id matches more than one object.
+    case ambiguousRevision(String)
+    /// The revision names an object that does not peel to a commit (a tree or a blob).
+    case notACommit(revision: String, type: ObjectType)
+    /// The repository has no commits yet (HEAD is unborn).
+    case emptyRepository(path: String)
+    /// A string that should be an object id is not one.
+    case invalidObjectID(String)
+    /// The notes ref kept moving under us: concurrent writers never let us in.
+    case notesContention(ref: String, attempts: Int)
+    /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
+    case libgit2(call: String, code: Int32, errorClass: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .notARepository(let path):
+            return "not a git repository: \(path) (pass --repo with the path of a clone)"
+        case .unsupportedObjectFormat(let path, let detail):
+            return "unsupported repository object format at \(path): \(detail); only SHA-1 repositories are supported"
+        case .revisionNotFound(let rev):
+            return "revision '\(rev)' not found in the repository (fetch it, or check its spelling)"
+        case .ambiguousRevision(let rev):
+            return "revision '\(rev)' is ambiguous: it matches more than one object; use a longer id"
+        case .notACommit(let rev, let type):
+            return "revision '\(rev)' is a \(type.rawValue), not a commit"
+        case .emptyRepository(let path):
+            return "the repository at \(path) has no commits yet"
+        case .invalidObjectID(let s):
+            return "'\(s)' is not a git object id (40 hexadecimal characters)"
+        case .notesContention(let ref, let attempts):
+            return "could not update \(ref) after \(attempts) attempts: other writers kept moving it; try again"
+        case .libgit2(let call, let code, let errorClass, let message):
+            return "\(call) failed: \(message) (libgit2 error \(code), class \(errorClass))"
+        }
+    }
+}

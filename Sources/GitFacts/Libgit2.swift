@@ -1,0 +1,79 @@
+internal import CLibgit2
+
+/// The one narrow seam between Swift and libgit2: initialisation and return-code checking.
+enum Libgit2 {
+    /// Initialises libgit2 exactly once per process (a Swift global is initialised lazily and atomically).
+    static let initialized: Bool = {
+        git_libgit2_init()
+        // Pack files are read through mmap windows and every touched page counts in resident
+        // memory; smaller windows and a mapped limit keep an audit's peak memory bounded.
+        _ = release_audit_set_mwindow_size(32 * 1024 * 1024)
+        _ = release_audit_set_mwindow_mapped_limit(128 * 1024 * 1024)
+        return true
+    }()
+
+    /// The last libgit2 error for this thread as a `GitError` naming the failing call.
+    static func lastError(_ call: String, code: Int32) -> GitError {
+        if let err = git_error_last(), let message = err.pointee.message {
+            return .libgit2(call: call, code: code, errorClass: err.pointee.klass, message: String(cString: message))
+        }
+        return .libgit2(call: call, code: code, errorClass: 0, message: "unknown error")
+    }
+
+    /// Throws a `GitError` when a libgit2 call returned a negative code.
+    @discardableResult
+    static func check(_ code: Int32, _ call: String) throws -> Int32 {
+        if code < 0 { throw lastError(call, code: code) }
+        return code
+    }
+}
+
+extension ObjectID {
+    /// Copies a libgit2 object id into a Swift value.
+    init(_ oid: git_oid) {
+        var oid = oid
+        let hex = withUnsafeBytes(of: &oid.id) { raw -> String in
+            var chars = [UInt8]()
+            chars.reserveCapacity(40)
+            let digits = Array("0123456789abcdef".utf8)
+            for byte in raw.prefix(20) {
+                chars.append(digits[Int(byte >> 4)])
+                chars.append(digits[Int(byte & 0x0f)])
+            }
+            return String(decoding: chars, as: UTF8.self)
+        }
+        self.init(trustedHex: hex)
+    }
+
+    /// The libgit2 form of this id.
+    var oid: git_oid {
+        var oid = git_oid()
+        _ = hex.withCString { git_oid_fromstr(&oid, $0) }
+        return oid
+    }
+}
+
+extension ObjectType {
+    init(_ type: git_object_t) {
+        switch type {
+        case GIT_OBJECT_COMMIT: self = .commit
+        case GIT_OBJECT_TREE: self = .tree
+        case GIT_OBJECT_BLOB: self = .blob
+        case GIT_OBJECT_TAG: self = .tag
+        default: self = .unknown
+        }
+    }
+}
+
+extension Person {
+    /// Copies a libgit2 signature (name, email, time) into a Swift value.
+    init(_ sig: UnsafePointer<git_signature>) {
+        let s = sig.pointee
+        self.init(
+            name: s.name.map { String(cString: $0) } ?? "",
+            email: s.email.map { String(cString: $0) } ?? "",
+            time: s.when.time,
+            offsetMinutes: Int(s.when.offset)
+        )
+    }
+}

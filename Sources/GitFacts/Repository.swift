@@ -1,0 +1,395 @@
+import Foundation
+internal import CLibgit2
+
+/// An open git repository. Owns its libgit2 handle; every other libgit2 object is copied into
+/// Swift values and freed before a method returns.
+///
+/// Not for concurrent use (libgit2 objects are not); open one `Repository` per task.
+public final class Repository {
+    let handle: OpaquePointer
+
+    /// The git directory that was actually opened (`.../.git/` or the bare repository).
+    public let gitDirectory: String
+    /// The work tree, nil for a bare repository.
+    public let workDirectory: String?
+
+    /// Opens the repository that contains `path`, searching parent directories as `git` does.
+    ///
+    /// - Throws: `GitError.notARepository` when no repository contains the path,
+    ///   `GitError.unsupportedObjectFormat` for a SHA-256 repository.
+    public init(at path: String) throws {
+        _ = Libgit2.initialized
+        var repo: OpaquePointer?
+        let code = git_repository_open_ext(&repo, path, 0, nil)
+        guard code == 0, let repo else {
+            let error = Libgit2.lastError("git_repository_open_ext", code: code)
+            if code == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: path) }
+            if case .libgit2(_, _, _, let message) = error, message.contains("objectformat") {
+                throw GitError.unsupportedObjectFormat(path: path, detail: message)
+            }
+            throw error
+        }
+        handle = repo
+        gitDirectory = String(cString: git_repository_path(repo))
+        workDirectory = git_repository_workdir(repo).map { String(cString: $0) }
+    }
+
+    deinit { git_repository_free(handle) }
+
+    // MARK: Revisions and commits
+
+    /// Resolves a revision (`HEAD`, a branch, a tag, a full or abbreviated id, `X^{commit}`, `X~2`) to a commit id.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        var object: OpaquePointer?
+        let code = git_revparse_single(&object, handle, revision)
+        guard code == 0, let object else {
+            switch code {
+            case GIT_EAMBIGUOUS.rawValue: throw GitError.ambiguousRevision(revision)
+            case GIT_ENOTFOUND.rawValue, GIT_EINVALIDSPEC.rawValue:
+                if revision == "HEAD" || revision.hasPrefix("HEAD"), git_repository_head_unborn(handle) == 1 {
+                    throw GitError.emptyRepository(path: workDirectory ?? gitDirectory)
+                }
+                throw GitError.revisionNotFound(revision)
+            default: throw Libgit2.lastError("git_revparse_single", code: code)
+            }
+        }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        let peel = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        guard peel == 0, let commit else {
+            var type = ObjectType(git_object_type(object))
+            if type == .tag { type = (try? finalTarget(of: ObjectID(git_object_id(object).pointee)).type) ?? .tag }
+            throw GitError.notACommit(revision: revision, type: type)
+        }
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit).pointee)
+    }
+
+    /// The facts of one commit.
+    public func commit(_ id: ObjectID) throws -> Commit {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        let code = git_commit_lookup(&commit, handle, &oid)
+        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
+        try Libgit2.check(code, "git_commit_lookup")
+        defer { git_commit_free(commit) }
+
+        var parents: [ObjectID] = []
+        for i in 0..<git_commit_parentcount(commit) {
+            if let p = git_commit_parent_id(commit, i) { parents.append(ObjectID(p.pointee)) }
+        }
+        return Commit(
+            id: id,
+            tree: ObjectID(git_commit_tree_id(commit).pointee),
+            parents: parents,
+            author: Person(git_commit_author(commit)),
+            committer: Person(git_commit_committer(commit)),
+            summary: git_commit_summary(commit).map { String(cString: $0) } ?? "",
+            message: git_commit_message(commit).map { String(cString: $0) } ?? "",
+            signature: try commitSignature(id)
+        )
+    }
+
+    private func commitSignature(_ id: ObjectID) throws -> ObjectSignature? {
+        var oid = id.oid
+        var signature = git_buf()
+        var signedData = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&signedData)
+        }
+        let code = git_commit_extract_signature(&signature, &signedData, handle, &oid, nil)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try Libgit2.check(code, "git_commit_extract_signature")
+        return ObjectSignature(signature: Self.string(signature), signedData: Self.string(signedData))
+    }
+
+    private static func string(_ buf: git_buf) -> String {
+        guard let ptr = buf.ptr else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: ptr, count: buf.size), as: UTF8.self)
+    }
+
+    /// The type of the object with this id, or nil when the repository does not have it.
+    public func objectType(_ id: ObjectID) -> ObjectType? {
+        var oid = id.oid
+        var object: OpaquePointer?
+        guard git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY) == 0, let object else { return nil }
+        defer { git_object_free(object) }
+        return ObjectType(git_object_type(object))
+    }
+
+    // MARK: Tags
+
+    /// The tags whose short names match a glob (`fnmatch`, e.g. `v*`), sorted by name.
+    public func tags(matching glob: String = "*") throws -> [Tag] {
+        var names = git_strarray()
+        try Libgit2.check(git_tag_list_match(&names, glob, handle), "git_tag_list_match")
+        defer { git_strarray_dispose(&names) }
+        var tags: [Tag] = []
+        tags.reserveCapacity(names.count)
+        for i in 0..<names.count {
+            guard let cName = names.strings[i] else { continue }
+            if let tag = try tag(named: String(cString: cName)) { tags.append(tag) }
+        }
+        return tags.sorted { $0.name < $1.name }
+    }
+
+    /// One tag by short name, or nil when there is no such tag.
+    public func tag(named name: String) throws -> Tag? {
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, handle, "refs/tags/" + name)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
+        try Libgit2.check(code, "git_reference_name_to_id")
+        let target = ObjectID(oid)
+
+        var object: OpaquePointer?
+        try Libgit2.check(git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY), "git_object_lookup")
+        defer { git_object_free(object) }
+        guard git_object_type(object) == GIT_OBJECT_TAG else {
+            let type = ObjectType(git_object_type(object))
+            return Tag(name: name, isAnnotated: false, referenceTarget: target, tagger: nil, message: nil,
+                       isSigned: false, chainLength: 0, targetType: type, targetID: target)
+        }
+        // An annotated tag object (`git_tag` is a `git_object`).
+        let tagger = git_tag_tagger(object).map { Person($0) }
+        let message = git_tag_message(object).map { String(cString: $0) }
+        let final = try finalTarget(of: target)
+        return Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
+                   isSigned: message.map(Self.carriesSignature) ?? false, chainLength: final.chain,
+                   targetType: final.type, targetID: final.id)
+    }
+
+    /// Every tag that peels to this commit, sorted by name.
+    public func tags(pointingAt commit: ObjectID) throws -> [Tag] {
+        try tags().filter { $0.commit == commit }
+    }
+
+    /// Follows tag objects from `id` to the first object that is not a tag.
+    private func finalTarget(of id: ObjectID) throws -> (id: ObjectID, type: ObjectType, chain: Int) {
+        var current = id
+        var chain = 0
+        while true {
+            var oid = current.oid
+            var object: OpaquePointer?
+            try Libgit2.check(git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY), "git_object_lookup")
+            let type = git_object_type(object)
+            if type != GIT_OBJECT_TAG {
+                git_object_free(object)
+                return (current, ObjectType(type), chain)
+            }
+            current = ObjectID(git_tag_target_id(object).pointee)
+            git_object_free(object)
+            chain += 1
+            // A tag chain cannot loop (ids are content hashes), but a corrupt repository must not hang us.
+            if chain > 64 { throw GitError.libgit2(call: "tag chain", code: -1, errorClass: 0, message: "tag chain deeper than 64 at \(id)") }
+        }
+    }
+
+    /// Whether a tag message carries a signature block (PGP, SSH or X.509), as git appends them.
+    static func carriesSignature(_ message: String) -> Bool {
+        message.contains("-----BEGIN PGP SIGNATURE-----") || message.contains("-----BEGIN SSH SIGNATURE-----")
+            || message.contains("-----BEGIN SIGNED MESSAGE-----")
+    }
+
+    // MARK: References
+
+    /// The object a full reference name (`refs/heads/main`) resolves to, or nil when it does not exist.
+    public func resolveReference(_ name: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let code = git_reference_name_to_id(&oid, handle, name)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
+        try Libgit2.check(code, "git_reference_name_to_id")
+        return ObjectID(oid)
+    }
+
+    /// The references whose full names match a glob (`refs/heads/release/*`), with their resolved targets, sorted by name.
+    public func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
+        var iterator: OpaquePointer?
+        try Libgit2.check(git_reference_iterator_glob_new(&iterator, handle, glob), "git_reference_iterator_glob_new")
+        defer { git_reference_iterator_free(iterator) }
+        var result: [(name: String, target: ObjectID)] = []
+        while true {
+            var ref: OpaquePointer?
+            let code = git_reference_next(&ref, iterator)
+            if code == GIT_ITEROVER.rawValue { break }
+            try Libgit2.check(code, "git_reference_next")
+            defer { git_reference_free(ref) }
+            let name = String(cString: git_reference_name(ref))
+            var resolved: OpaquePointer?
+            guard git_reference_resolve(&resolved, ref) == 0 else { continue }  // a dangling symbolic ref
+            defer { git_reference_free(resolved) }
+            if let target = git_reference_target(resolved) { result.append((name, ObjectID(target.pointee))) }
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+
+    // MARK: Reachability
+
+    /// Whether `ancestor` is reachable from `descendant` (a commit counts as reachable from itself).
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
+        if ancestor == descendant { return true }
+        var a = ancestor.oid
+        var d = descendant.oid
+        // git_graph_descendant_of(x, x) is 0, hence the equality test above.
+        return try Libgit2.check(git_graph_descendant_of(handle, &d, &a), "git_graph_descendant_of") == 1
+    }
+
+    /// The best common ancestor of two commits, or nil when their histories are unrelated.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
+        var out = git_oid()
+        var x = a.oid
+        var y = b.oid
+        let code = git_merge_base(&out, handle, &x, &y)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try Libgit2.check(code, "git_merge_base")
+        return ObjectID(out)
+    }
+
+    /// The number of commits in `from..to` (reachable from `to`, not from `from`) and in `to..from`.
+    public func aheadBehind(from: ObjectID, to: ObjectID) throws -> (ahead: Int, behind: Int) {
+        var ahead = 0
+        var behind = 0
+        var local = to.oid
+        var upstream = from.oid
+        try Libgit2.check(git_graph_ahead_behind(&ahead, &behind, handle, &local, &upstream), "git_graph_ahead_behind")
+        return (ahead, behind)
+    }
+
+    /// The number of commits in `from..to`: reachable from `to` but not from `from`.
+    public func commitCount(from: ObjectID, to: ObjectID) throws -> Int {
+        try aheadBehind(from: from, to: to).ahead
+    }
+
+    // MARK: Trees
+
+    /// The paths that differ between two commits' trees, sorted by path.
+    ///
+    /// Compares tree entries only and never reads blob contents, so it works in partial clones.
+    /// Renames are not detected: a rename is a deletion plus an addition, so both paths are listed.
+    public func changedPaths(from old: ObjectID, to new: ObjectID) throws -> [ChangedPath] {
+        let oldTree = try tree(ofCommit: old)
+        defer { git_tree_free(oldTree) }
+        let newTree = try tree(ofCommit: new)
+        defer { git_tree_free(newTree) }
+
+        var options = git_diff_options()
+        try Libgit2.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        options.flags |= GIT_DIFF_SKIP_BINARY_CHECK.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        var diff: OpaquePointer?
+        try Libgit2.check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options), "git_diff_tree_to_tree")
+        defer { git_diff_free(diff) }
+
+        var changes: [ChangedPath] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let isGitlink = delta.old_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue)
+                || delta.new_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue)
+            let kind: ChangeKind
+            switch delta.status {
+            case GIT_DELTA_ADDED: kind = .added
+            case GIT_DELTA_DELETED: kind = .deleted
+            case GIT_DELTA_TYPECHANGE: kind = .typeChanged
+            default: kind = isGitlink ? .submodule : .modified
+            }
+            let path = String(cString: delta.new_file.path ?? delta.old_file.path)
+            changes.append(ChangedPath(
+                path: path, kind: kind,
+                oldID: kind == .added ? nil : ObjectID(delta.old_file.id),
+                newID: kind == .deleted ? nil : ObjectID(delta.new_file.id)))
+        }
+        return changes.sorted { $0.path < $1.path }
+    }
+
+    private func tree(ofCommit id: ObjectID) throws -> OpaquePointer? {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        let code = git_commit_lookup(&commit, handle, &oid)
+        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
+        try Libgit2.check(code, "git_commit_lookup")
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try Libgit2.check(git_commit_tree(&tree, commit), "git_commit_tree")
+        return tree
+    }
+
+    // MARK: Work tree
+
+    /// The work tree's state: tracked paths changed in the index or work tree, and untracked files.
+    /// Ignored files are excluded. A bare repository has no work tree and nothing dirty.
+    public func status() throws -> WorkTreeStatus {
+        if git_repository_is_bare(handle) == 1 {
+            return WorkTreeStatus(hasWorkTree: false, changedPaths: [], untrackedPaths: [])
+        }
+        var options = git_status_options()
+        try Libgit2.check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        var list: OpaquePointer?
+        try Libgit2.check(git_status_list_new(&list, handle, &options), "git_status_list_new")
+        defer { git_status_list_free(list) }
+
+        var changed: [String] = []
+        var untracked: [String] = []
+        for i in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, i)?.pointee else { continue }
+            let status = entry.status.rawValue
+            if status == GIT_STATUS_CURRENT.rawValue || status & GIT_STATUS_IGNORED.rawValue != 0 { continue }
+            let delta = (entry.index_to_workdir ?? entry.head_to_index)?.pointee
+            guard let delta, let cPath = delta.new_file.path ?? delta.old_file.path else { continue }
+            let path = String(cString: cPath)
+            if status == GIT_STATUS_WT_NEW.rawValue {
+                untracked.append(path)
+            } else {
+                changed.append(path)
+            }
+        }
+        return WorkTreeStatus(hasWorkTree: true, changedPaths: changed.sorted(), untrackedPaths: untracked.sorted())
+    }
+
+    // MARK: Repository facts
+
+    /// Facts about the repository as a whole: shallow, bare, remotes, current branch, replace refs.
+    public func facts() throws -> RepositoryFacts {
+        var remotes: [Remote] = []
+        var names = git_strarray()
+        try Libgit2.check(git_remote_list(&names, handle), "git_remote_list")
+        defer { git_strarray_dispose(&names) }
+        for i in 0..<names.count {
+            guard let cName = names.strings[i] else { continue }
+            var remote: OpaquePointer?
+            guard git_remote_lookup(&remote, handle, cName) == 0 else { continue }
+            defer { git_remote_free(remote) }
+            let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+            remotes.append(Remote(name: String(cString: cName), url: RemoteURL.strippingCredentials(url)))
+        }
+
+        var currentBranch: String?
+        var head: OpaquePointer?
+        if git_repository_head(&head, handle) == 0 {
+            defer { git_reference_free(head) }
+            if git_reference_is_branch(head) == 1 { currentBranch = String(cString: git_reference_shorthand(head)) }
+        } else if git_repository_head_unborn(handle) == 1 {
+            // An unborn branch: report its name from the symbolic HEAD.
+            var symbolic: OpaquePointer?
+            if git_reference_lookup(&symbolic, handle, "HEAD") == 0 {
+                defer { git_reference_free(symbolic) }
+                if let target = git_reference_symbolic_target(symbolic) {
+                    let name = String(cString: target)
+                    currentBranch = name.hasPrefix("refs/heads/") ? String(name.dropFirst(11)) : name
+                }
+            }
+        }
+
+        return RepositoryFacts(
+            gitDirectory: gitDirectory,
+            workDirectory: workDirectory,
+            isBare: git_repository_is_bare(handle) == 1,
+            isShallow: git_repository_is_shallow(handle) == 1,
+            objectFormat: "sha1",
+            remotes: remotes.sorted { $0.name < $1.name },
+            currentBranch: currentBranch,
+            isHeadDetached: git_repository_head_detached(handle) == 1,
+            replaceRefs: try references(matching: "refs/replace/*").map(\.name)
+        )
+    }
+}

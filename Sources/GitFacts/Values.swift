@@ -1,0 +1,167 @@
+import Foundation
+
+/// A git object id: 40 lowercase hexadecimal characters (SHA-1).
+public struct ObjectID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The id as 40 lowercase hexadecimal characters.
+    public let hex: String
+
+    /// Parses a full object id; abbreviated ids are resolved with `Repository.resolveCommit(_:)`.
+    public init(hex: String) throws {
+        let lower = hex.lowercased()
+        guard lower.utf8.count == 40, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw GitError.invalidObjectID(hex)
+        }
+        self.hex = lower
+    }
+
+    init(trustedHex: String) { self.hex = trustedHex }
+
+    /// The first seven characters, as `git log --oneline` shows them.
+    public var short: String { String(hex.prefix(7)) }
+    public var description: String { hex }
+    public static func < (a: ObjectID, b: ObjectID) -> Bool { a.hex < b.hex }
+
+    public init(from decoder: Decoder) throws {
+        try self.init(hex: try decoder.singleValueContainer().decode(String.self))
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(hex)
+    }
+}
+
+/// The four kinds of git object (plus `unknown` for anything libgit2 reports otherwise).
+public enum ObjectType: String, Sendable, Codable {
+    case commit, tree, blob, tag, unknown
+}
+
+/// An author, committer or tagger: who, and when (seconds since the epoch and the UTC offset).
+public struct Person: Hashable, Sendable, Codable {
+    public var name: String
+    public var email: String
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var time: Int64
+    /// Offset from UTC in minutes, as recorded.
+    public var offsetMinutes: Int
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+
+    /// The moment as a `Date`.
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(time)) }
+}
+
+/// The facts of one commit.
+public struct Commit: Hashable, Sendable {
+    public var id: ObjectID
+    public var tree: ObjectID
+    public var parents: [ObjectID]
+    public var author: Person
+    public var committer: Person
+    /// The first paragraph of the message, on one line.
+    public var summary: String
+    public var message: String
+    /// The commit's signature and the exact data it signs, when the commit is signed.
+    public var signature: ObjectSignature?
+
+    /// Whether the commit carries a signature (not whether it verifies).
+    public var isSigned: Bool { signature != nil }
+}
+
+/// A signature embedded in a git object, with the bytes it signs, for verification by a caller.
+public struct ObjectSignature: Hashable, Sendable {
+    /// The armoured signature (`-----BEGIN PGP SIGNATURE-----`, SSH or X.509).
+    public var signature: String
+    /// The object's content without the signature: what the signature signs.
+    public var signedData: String
+}
+
+/// A tag, followed to the object it finally names.
+public struct Tag: Hashable, Sendable {
+    /// The short name (`v1.2.0`), without `refs/tags/`.
+    public var name: String
+    /// Whether `refs/tags/<name>` points at a tag object (annotated) or directly at another object (lightweight).
+    public var isAnnotated: Bool
+    /// What `refs/tags/<name>` points at: the tag object for an annotated tag, else the named object itself.
+    public var referenceTarget: ObjectID
+    /// The tagger of the (outermost) tag object; nil for a lightweight tag.
+    public var tagger: Person?
+    /// The message of the (outermost) tag object, signature included as stored; nil for a lightweight tag.
+    public var message: String?
+    /// Whether the (outermost) tag object carries a PGP, SSH or X.509 signature.
+    public var isSigned: Bool
+    /// How many tag objects were followed to reach the target (0 lightweight, 1 annotated, 2+ tag-of-tag).
+    public var chainLength: Int
+    /// The type of the object the tag finally names.
+    public var targetType: ObjectType
+    /// The id of the object the tag finally names.
+    public var targetID: ObjectID
+
+    /// The commit the tag peels to, or nil when it names a tree or a blob.
+    public var commit: ObjectID? { targetType == .commit ? targetID : nil }
+    /// The tag object id for an annotated tag, nil for a lightweight tag.
+    public var tagObjectID: ObjectID? { isAnnotated ? referenceTarget : nil }
+}
+
+/// How a path changed between two trees.
+public enum ChangeKind: String, Sendable, Codable {
+    case added, deleted, modified
+    /// The path changed type (file to symlink, file to submodule...).
+    case typeChanged = "type-changed"
+    /// A submodule gitlink changed (the recorded commit of the submodule).
+    case submodule
+}
+
+/// One path that differs between two trees.
+public struct ChangedPath: Hashable, Sendable, Codable {
+    public var path: String
+    public var kind: ChangeKind
+    /// The object id before the change (nil when added).
+    public var oldID: ObjectID?
+    /// The object id after the change (nil when deleted).
+    public var newID: ObjectID?
+}
+
+/// The state of the work tree against HEAD and the index, ignored files excluded.
+public struct WorkTreeStatus: Hashable, Sendable {
+    /// False for a bare repository, which has no work tree (and so nothing dirty).
+    public var hasWorkTree: Bool
+    /// Tracked paths with staged or unstaged changes, sorted.
+    public var changedPaths: [String]
+    /// Untracked paths (files, not directories), sorted.
+    public var untrackedPaths: [String]
+
+    /// Every path that makes the tree dirty: changed and untracked, sorted.
+    public var dirtyPaths: [String] { (changedPaths + untrackedPaths).sorted() }
+    /// Whether nothing differs from HEAD.
+    public var isClean: Bool { changedPaths.isEmpty && untrackedPaths.isEmpty }
+}
+
+/// A configured remote, its URL with any credentials removed.
+public struct Remote: Hashable, Sendable, Codable {
+    public var name: String
+    public var url: String
+}
+
+/// Facts about the repository as a whole.
+public struct RepositoryFacts: Hashable, Sendable {
+    /// The git directory that was opened (`.git`, or the bare repository itself).
+    public var gitDirectory: String
+    /// The work tree, nil for a bare repository.
+    public var workDirectory: String?
+    public var isBare: Bool
+    /// A shallow clone's history is cut off: ancestry cannot be proven in it.
+    public var isShallow: Bool
+    /// `sha1` (SHA-256 repositories are refused when opened).
+    public var objectFormat: String
+    public var remotes: [Remote]
+    /// The current branch's short name; nil when HEAD is detached or unborn.
+    public var currentBranch: String?
+    public var isHeadDetached: Bool
+    /// The refs under `refs/replace/`: reported, never honoured (libgit2 does not apply them).
+    public var replaceRefs: [String]
+}

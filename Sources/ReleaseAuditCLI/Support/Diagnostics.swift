@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+
+/// Writes diagnostics to stderr, and GitHub Actions workflow commands when running there.
+enum Diagnostics {
+    /// Whether we run inside GitHub Actions (annotations and step summaries are written).
+    static var inGitHubActions: Bool {
+        ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
+    }
+
+    /// Prints one line to stderr.
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// A one-line error on stderr (`release-audit: error: ...`), plus an `::error::` annotation under GitHub Actions.
+    static func error(_ message: String) {
+        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        printError("release-audit: error: \(oneLine)")
+        if inGitHubActions { print("::error::\(escapeWorkflowData(oneLine))") }
+    }
+
+    /// A one-line warning on stderr, plus a `::warning::` annotation under GitHub Actions.
+    static func warning(_ message: String) {
+        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        printError("release-audit: warning: \(oneLine)")
+        if inGitHubActions { print("::warning::\(escapeWorkflowData(oneLine))") }
+    }
+
+    /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
+    static func escapeWorkflowData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// Appends Markdown to `$GITHUB_STEP_SUMMARY` when it is set; failures to write are warnings.
+    static func appendStepSummary(_ markdown: String) {
+        guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            warning("cannot append to GITHUB_STEP_SUMMARY at \(path)")
+            return
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data((markdown + "\n").utf8))
+    }
+}
+
+/// Runs a command body, turning errors into a one-line message and the documented exit code.
+///
+/// `ExitCode` and ArgumentParser errors pass through unchanged; every other error means the
+/// command's input could not be used, so it becomes exit status 2.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        Diagnostics.error(String(describing: error))
+        throw ExitCode(ExitStatus.cannotAudit)
+    }
+}
