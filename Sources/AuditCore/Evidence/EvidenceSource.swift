@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import GitFacts
+
+/// One DSSE envelope as read from a file, a bundle line or a git note, with the exact bytes read.
+public struct LoadedEnvelope: Sendable {
+    /// Where it came from: a file path, `path#line`, or `notes:<commit>#line`.
+    public var source: String
+    /// The exact bytes of the envelope as read (what `sha256` is computed over).
+    public var bytes: Data
+    /// Lowercase hex SHA-256 of `bytes`: how reports name their inputs.
+    public var sha256: String
+    public var envelope: DSSEEnvelope
+}
+
+/// Reads evidence envelopes from files (single envelopes and `.intoto.jsonl` bundles) and git notes.
+public enum EvidenceSource {
+    /// The largest evidence file read; larger files are refused before they are read whole.
+    public static let maxFileSize = 16 * 1024 * 1024
+
+    /// Reads every envelope in a file: one JSON envelope, or one envelope per line (a JSON Lines bundle).
+    ///
+    /// - Throws: `EvidenceError` when the file is missing, too large, or holds no readable DSSE envelope.
+    public static func load(path: String) throws -> [LoadedEnvelope] {
+        let data = try readBounded(path: path)
+        guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            throw EvidenceError.unreadable(source: path, reason: "the file is empty")
+        }
+        // A single (possibly pretty-printed) envelope parses whole; otherwise read it as JSON Lines.
+        if let envelope = try? DSSEEnvelope(parsing: data) {
+            return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
+        }
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
+        if lines.filter({ !isBlank($0) }).count <= 1 {
+            // One document that is not an envelope: report why, from the parser.
+            do {
+                _ = try DSSEEnvelope(parsing: data)
+            } catch {
+                throw EvidenceError.unreadable(source: path, reason: String(describing: error))
+            }
+        }
+        return try parseLines(lines, source: path)
+    }
+
+    /// Reads the envelopes stored (one per line) in a git note on a commit.
+    public static func load(notes repo: Repository, commit: ObjectID) throws -> [LoadedEnvelope] {
+        guard let note = try repo.note(on: commit) else { return [] }
+        let lines = note.split(separator: "\n", omittingEmptySubsequences: false).map { Data($0.utf8) }
+        return try parseLines(lines, source: "notes:\(commit.hex)")
+    }
+
+    /// Parses JSON Lines: every non-blank line must be an envelope (a bad line is an error, naming the line).
+    static func parseLines(_ lines: [Data], source: String) throws -> [LoadedEnvelope] {
+        var result: [LoadedEnvelope] = []
+        for (index, line) in lines.enumerated() where !isBlank(line) {
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            do {
+                let envelope = try DSSEEnvelope(parsing: Data(trimmed))
+                result.append(LoadedEnvelope(source: "\(source)#\(index + 1)", bytes: Data(trimmed),
+                                             sha256: sha256Hex(Data(trimmed)), envelope: envelope))
+            } catch {
+                throw EvidenceError.unreadable(source: "\(source) line \(index + 1)", reason: String(describing: error))
+            }
+        }
+        if result.isEmpty { throw EvidenceError.unreadable(source: source, reason: "no DSSE envelope in it") }
+        return result
+    }
+
+    /// Reads a file, refusing it before reading when it is larger than `maxFileSize`.
+    public static func readBounded(path: String, limit: Int = maxFileSize) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                throw EvidenceError.unreadable(source: path, reason: isDirectory.boolValue ? "it is a directory" : "permission denied")
+            }
+            throw EvidenceError.missing(path: path)
+        }
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        if data.count > limit {
+            throw EvidenceError.unreadable(source: path, reason: "larger than the \(limit / (1024 * 1024)) MiB limit")
+        }
+        return data
+    }
+
+    static func isBlank(_ line: Data) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}
+
+/// Lowercase hex SHA-256 of some bytes.
+public func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+}
+
+/// Errors reading evidence: the command's input is unusable (exit 2).
+public enum EvidenceError: Error, CustomStringConvertible, Equatable {
+    case missing(path: String)
+    case unreadable(source: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): return "evidence file not found: \(path)"
+        case .unreadable(let source, let reason): return "\(source) is not a readable DSSE envelope: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// An envelope after signature verification, and what its verified payload says.
+public struct VerifiedEvidence: Sendable {
+    /// What a verified statement turned out to be.
+    public enum Content: Sendable {
+        case test(TestRecord)
+        case build(BuildRecord)
+        /// A statement of another predicate type (e.g. an audit report, a VSA).
+        case other(predicateType: String)
+    }
+
+    public var loaded: LoadedEnvelope
+    public var verification: DSSEVerification
+    /// Nil when the signature check failed: an unverified payload is never parsed.
+    public var content: Content?
+    /// Why this evidence cannot be used (signature, trust or threshold); nil when it verified.
+    public var problem: String?
+
+    /// The key ids of the distinct trusted keys whose signatures verified.
+    public var signerKeyIDs: [String] { verification.acceptedKeys.map(\.keyID) }
+    /// Whether the signature checks passed (threshold of distinct trusted keys met).
+    public var isVerified: Bool { problem == nil }
+
+    /// The test record, when this is verified test evidence.
+    public var testRecord: TestRecord? {
+        if case .test(let r)? = content { return r }
+        return nil
+    }
+
+    /// The build record, when this is verified build evidence.
+    public var buildRecord: BuildRecord? {
+        if case .build(let r)? = content { return r }
+        return nil
+    }
+}
+
+/// Verifies envelopes against trusted keys and reads the statements inside them.
+public enum EvidenceVerifier {
+    /// The payload types release-audit reads (the in-toto ones; consumers rely on predicateType).
+    public static func isInTotoPayloadType(_ type: String) -> Bool {
+        type == DSSEEnvelope.inTotoPayloadType || (type.hasPrefix("application/vnd.in-toto.") && type.hasSuffix("+json"))
+    }
+
+    /// Verifies one envelope, then (only if it verified) parses exactly the verified bytes.
+    ///
+    /// A signature problem is returned as `problem` (a finding). A verified payload that is not a
+    /// well-formed statement throws: the input is unusable, not merely untrusted.
+    public static func verify(_ loaded: LoadedEnvelope, trustedKeys: [PublicKey], threshold: Int) throws -> VerifiedEvidence {
+        let envelope = loaded.envelope
+        let verification = envelope.verify(trustedKeys: trustedKeys, threshold: threshold)
+        var result = VerifiedEvidence(loaded: loaded, verification: verification, content: nil, problem: nil)
+
+        guard let payload = verification.verifiedPayload, verification.isValid else {
+            result.problem = describeFailure(envelope, verification, trustedKeys: trustedKeys, threshold: threshold)
+            return result
+        }
+        guard isInTotoPayloadType(envelope.payloadType) else {
+            throw EvidenceError.unreadable(source: loaded.source,
+                                           reason: "payloadType is '\(envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
+        }
+        let statement: Statement
+        do {
+            statement = try Statement.parse(payload)
+            switch statement.predicateType {
+            case TestResultStatement.predicateType:
+                result.content = .test(try TestResultStatement.read(statement))
+            case ProvenanceStatement.predicateTypeV1, ProvenanceStatement.predicateTypeV02:
+                result.content = .build(try ProvenanceStatement.read(statement))
+            default:
+                result.content = .other(predicateType: statement.predicateType)
+            }
+        } catch {
+            throw EvidenceError.unreadable(source: loaded.source, reason: "the signed statement is malformed: \(error)")
+        }
+        return result
+    }
+
+    static func describeFailure(_ envelope: DSSEEnvelope, _ v: DSSEVerification, trustedKeys: [PublicKey], threshold: Int) -> String {
+        if envelope.signatures.isEmpty { return "the envelope has no signatures" }
+        if trustedKeys.isEmpty { return "no trusted keys were given for this role (pass --trusted-key or list keys in the policy)" }
+        let hints = envelope.signatures.compactMap { $0.keyID }.filter { !$0.isEmpty }.map { String($0.prefix(16)) }
+        if v.acceptedKeys.isEmpty {
+            return "no signature verifies with a trusted key" + (hints.isEmpty ? "" : " (signatures name key ids \(hints.joined(separator: ", ")))")
+        }
+        return "only \(v.acceptedKeys.count) distinct trusted key(s) signed it; the threshold is \(threshold)"
+    }
+}

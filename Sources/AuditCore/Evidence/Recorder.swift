@@ -1,0 +1,128 @@
+import Foundation
+import GitFacts
+
+/// Turns the state of a repository (and the CI environment) into test and build records.
+public struct Recorder {
+    public let repo: Repository
+    public let environment: [String: String]
+    public let now: Date
+
+    public init(repo: Repository, environment: [String: String], now: Date = Date()) {
+        self.repo = repo
+        self.environment = environment
+        self.now = now
+    }
+
+    /// The commit a record is about, and the facts a record needs from it.
+    public struct Source: Sendable {
+        public var revision: String
+        public var commit: Commit
+        public var dirtyPaths: [String]
+        public var repository: String
+        /// Warnings for the user (stderr), e.g. the CI tested another commit.
+        public var warnings: [String]
+    }
+
+    /// Resolves the revision, checks the work tree, and works out the repository identity.
+    ///
+    /// - Throws: `RecordError.dirtyWorkTree` when the work tree is dirty and `allowDirty` is false.
+    public func source(revision: String, allowDirty: Bool, repositoryOverride: String?, ci: CIContext) throws -> Source {
+        let id = try repo.resolveCommit(revision)
+        let commit = try repo.commit(id)
+        let status = try repo.status()
+        if !status.isClean && !allowDirty {
+            throw RecordError.dirtyWorkTree(paths: status.dirtyPaths)
+        }
+        var warnings: [String] = []
+        if status.hasWorkTree, let head = try? repo.resolveCommit("HEAD"), head != id {
+            warnings.append("recording \(id.short) (\(revision)), but the checked-out commit is \(head.short): make sure that is what ran")
+        }
+        if let ciCommit = ci.ciCommit, ciCommit.lowercased() != id.hex {
+            warnings.append("\(ci.provider) reports commit \(ciCommit) but the recorded commit is \(id.hex): \(CIEnvironment.mismatchExplanation(ci)); both are recorded")
+        }
+        let identity = try repositoryIdentity(override: repositoryOverride, warnings: &warnings)
+        return Source(revision: revision, commit: commit, dirtyPaths: status.dirtyPaths, repository: identity, warnings: warnings)
+    }
+
+    /// The repository identity: `--repository`, else the `origin` remote (or the only remote), normalised.
+    public func repositoryIdentity(override: String?, warnings: inout [String]) throws -> String {
+        if let override, !override.isEmpty { return RepositoryIdentity.normalize(override) }
+        let remotes = try repo.facts().remotes
+        if let origin = remotes.first(where: { $0.name == "origin" }) ?? (remotes.count == 1 ? remotes.first : nil) {
+            return RepositoryIdentity.normalize(origin.url)
+        }
+        let path = repo.workDirectory ?? repo.gitDirectory
+        warnings.append("the repository has no origin remote: naming it by its path; pass --repository URL so the gate can match it")
+        return RepositoryIdentity.normalize(path)
+    }
+
+    /// A test record for a source and an outcome.
+    public func testRecord(source: Source, outcome: TestOutcome, junit: JUnitReport?, suites: [String],
+                           runURL: String?, ci: CIContext) -> TestRecord {
+        TestRecord(
+            commit: source.commit.id, tree: source.commit.tree, repository: source.repository, result: outcome,
+            passedTests: junit?.passed ?? [], warnedTests: [], failedTests: junit?.failed ?? [],
+            suites: suites, url: runURL ?? ci.runURL, recordedAt: now, dirtyPaths: source.dirtyPaths,
+            ci: ci, toolVersion: ToolInfo.version)
+    }
+
+    /// A build record for a source: the tag named by the revision (when it is a tag), the version and artifacts.
+    public func buildRecord(source: Source, version: String?, artifacts: [Artifact], builderID: String?,
+                            ci: CIContext) throws -> BuildRecord {
+        let revision = source.revision.hasPrefix("refs/tags/") ? String(source.revision.dropFirst(10)) : source.revision
+        let tag = try repo.tag(named: revision)
+        var ref: String?
+        if let tag {
+            ref = "refs/tags/\(tag.name)"
+        } else if try repo.resolveReference("refs/heads/\(source.revision)") != nil {
+            ref = "refs/heads/\(source.revision)"
+        } else if source.revision.hasPrefix("refs/") {
+            ref = source.revision
+        }
+        return BuildRecord(
+            commit: source.commit.id, tree: source.commit.tree, repository: source.repository, ref: ref,
+            tagName: tag?.name, tagObject: tag?.tagObjectID, tagAnnotated: tag?.isAnnotated, version: version,
+            artifacts: artifacts, builderID: builderID, recordedAt: now, dirtyPaths: source.dirtyPaths,
+            format: .slsaV1, ci: ci, toolVersion: ToolInfo.version)
+    }
+
+    /// Parses `NAME@sha256:HEX`.
+    public static func parseArtifact(_ text: String) throws -> Artifact {
+        guard let at = text.range(of: "@sha256:", options: .backwards) else {
+            throw RecordError.badArtifact(text, "expected NAME@sha256:HEX")
+        }
+        let name = String(text[..<at.lowerBound])
+        let hex = text[at.upperBound...].lowercased()
+        guard !name.isEmpty else { throw RecordError.badArtifact(text, "the artifact name is empty") }
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
+            throw RecordError.badArtifact(text, "the digest must be 64 hexadecimal characters")
+        }
+        return Artifact(name: name, sha256: hex)
+    }
+
+    /// Hashes a file (streaming, so memory stays bounded) into an artifact named by its file name.
+    public static func artifact(file path: String) throws -> Artifact {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw RecordError.missingArtifact(path) }
+        defer { try? handle.close() }
+        var hasher = StreamingSHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        return Artifact(name: (path as NSString).lastPathComponent, sha256: hasher.finalizeHex())
+    }
+}
+
+/// Errors making a record; each is one line that says what to do.
+public enum RecordError: Error, CustomStringConvertible, Equatable {
+    case dirtyWorkTree(paths: [String])
+    case badArtifact(String, String)
+    case missingArtifact(String)
+
+    public var description: String {
+        switch self {
+        case .dirtyWorkTree(let paths):
+            let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", ..." : "")
+            return "the work tree is dirty (\(paths.count) path(s): \(shown)); commit or stash them, or pass --allow-dirty to record them"
+        case .badArtifact(let text, let why): return "bad --artifact '\(text)': \(why)"
+        case .missingArtifact(let path): return "artifact file not found or unreadable: \(path)"
+        }
+    }
+}

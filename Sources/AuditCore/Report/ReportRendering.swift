@@ -1,0 +1,69 @@
+import Foundation
+
+/// Human and machine renderings of an audit report.
+public enum ReportRendering {
+    /// One line per check, then the verdict.
+    public static func text(_ report: AuditReport, reportPath: String?) -> String {
+        var lines: [String] = []
+        let release = report.release.tag ?? report.release.commit.map { String($0.prefix(12)) } ?? "(unknown)"
+        lines.append("release-audit gate: \(release) (\(report.release.commit?.prefix(12) ?? "no commit")), policy \(report.policy.name)")
+        let width = report.checks.map(\.id.count).max() ?? 10
+        for check in report.checks {
+            lines.append("  \(check.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(check.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.reason)")
+            for path in check.paths ?? [] where path.allowedBy == nil {
+                lines.append("          \(String(repeating: " ", count: width))  not allowed: \(path.path) (\(path.kind))")
+            }
+        }
+        lines.append("verdict: \(report.verdict.rawValue)" + (reportPath.map { "  (signed report: \($0))" } ?? ""))
+        return lines.joined(separator: "\n")
+    }
+
+    /// A Markdown summary (for people, issues and `$GITHUB_STEP_SUMMARY`).
+    public static func markdown(_ report: AuditReport, reportPath: String?) -> String {
+        let icon = report.verdict == .passed ? "✅" : "❌"
+        let release = report.release.tag ?? report.release.commit ?? "(unknown)"
+        var md = "### \(icon) release-audit: `\(release)` \(report.verdict.rawValue)\n\n"
+        md += "Release commit `\(report.release.commit ?? "-")`"
+        if let tested = report.tested { md += ", tested commit `\(tested.commit)`" }
+        md += ", policy `\(report.policy.name)` (sha256 `\(report.policy.sha256.prefix(12))`).\n\n"
+        md += "| Check | Status | Reason |\n|---|---|---|\n"
+        for check in report.checks {
+            md += "| `\(check.id)` | \(statusIcon(check.status)) \(check.status.rawValue) | \(escape(check.reason)) |\n"
+        }
+        let disallowed = report.checks.flatMap { $0.paths ?? [] }.filter { $0.allowedBy == nil }
+        if !disallowed.isEmpty {
+            md += "\nPaths not allowed by the policy:\n\n"
+            for p in disallowed { md += "- `\(p.path)` (\(p.kind))\n" }
+        }
+        if let reportPath { md += "\nSigned report: `\(reportPath)`\n" }
+        return md
+    }
+
+    /// The JSON printed by `--format json`: the report predicate plus where the signed report was written.
+    public static func json(_ report: AuditReport, reportPath: String?) throws -> String {
+        struct Output: Encodable {
+            var report: AuditReport
+            var reportPath: String?
+            func encode(to encoder: Encoder) throws {
+                try report.encode(to: encoder)
+                var c = encoder.container(keyedBy: Key.self)
+                try c.encodeIfPresent(reportPath, forKey: .reportPath)
+            }
+            enum Key: String, CodingKey { case reportPath }
+        }
+        return try JSONOutput.string(Output(report: report, reportPath: reportPath))
+    }
+
+    static func statusIcon(_ s: CheckStatus) -> String {
+        switch s {
+        case .passed: return "✅"
+        case .failed: return "❌"
+        case .warned: return "⚠️"
+        case .skipped: return "➖"
+        }
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import AuditCore
+import Foundation
+import GitFacts
+
+/// The options every `record` command shares: what to record, how to sign it, where to put it.
+struct RecordOptions: ParsableArguments {
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(help: "The revision to record (default HEAD).")
+    var rev: String = "HEAD"
+
+    @Option(help: ArgumentHelp("The signing key: a PKCS#8 PEM file (mode 0600), or env:NAME for a PEM in an environment variable.", valueName: "key"))
+    var key: String
+
+    @Option(help: ArgumentHelp("Write the signed envelope to this file ('-' for stdout). Never replaces a file without --force.", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Append the signed envelope to the git note on the commit (refs/notes/release-audit).")
+    var notes = false
+
+    @Flag(help: "Replace an existing --out file.")
+    var force = false
+
+    @Flag(help: "Record even when the work tree is dirty; the dirty paths are recorded.")
+    var allowDirty = false
+
+    @Option(name: .customLong("repository"), help: ArgumentHelp("The repository identity (URL) to record; default: the origin remote.", valueName: "uri"))
+    var repositoryURI: String?
+
+    func validate() throws {
+        if out == nil && !notes { throw ValidationError("say where the record goes: --out FILE and/or --notes") }
+        if out == "" { throw ValidationError("--out needs a file name") }
+    }
+
+    /// Signs a statement and writes it to the file and/or the notes, then says what was done on stderr.
+    func write(statement payload: Data, signer: SigningKey, repo: Repository, commit: ObjectID, what: String) throws {
+        let envelope = try DSSEEnvelope.sign(payload: payload, keys: [signer])
+        var line = envelope.jsonData()
+        line.append(0x0A)
+        if let out {
+            if out == "-" {
+                FileHandle.standardOutput.write(line)
+            } else {
+                try AtomicFile.write(line, to: out, overwrite: force)
+                Diagnostics.printError("release-audit: wrote \(what) for \(commit.short) to \(out) (key \(signer.publicKey.keyID.prefix(16)))")
+            }
+        }
+        if notes {
+            try repo.appendNoteLine(String(decoding: envelope.jsonData(), as: UTF8.self), to: commit)
+            Diagnostics.printError("release-audit: appended \(what) to the note on \(commit.short) (\(Repository.evidenceNotesRef))")
+        }
+    }
+}
