@@ -15,6 +15,11 @@ public struct ReleaseAuditCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             InspectCommand.self,
+            RecordCommand.self,
+            VerifyEvidenceCommand.self,
+            GateCommand.self,
+            VerifyCommand.self,
+            DemoCommand.self,
         ]
     )
 

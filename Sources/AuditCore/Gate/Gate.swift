@@ -1,0 +1,114 @@
+import Foundation
+import GitFacts
+
+/// What the gate is asked to audit.
+public struct GateRequest: Sendable {
+    /// The release: a tag (the usual case) or a bare revision.
+    public enum Release: Sendable {
+        case tag(String)
+        case revision(String)
+    }
+
+    public var release: Release
+    public var rules: GateRules
+    public var policy: AuditReport.PolicyInfo
+    public var trust: TrustStore
+    /// Test evidence files; when empty, test evidence is read from git notes.
+    public var testEvidence: [String]
+    /// Build evidence files; when empty, build evidence is read from git notes.
+    public var buildEvidence: [String]
+    /// The expected repository identity when the policy names none (default: the origin remote).
+    public var repositoryOverride: String?
+    public var now: Date
+
+    public init(release: Release, rules: GateRules, policy: AuditReport.PolicyInfo, trust: TrustStore,
+                testEvidence: [String] = [], buildEvidence: [String] = [], repositoryOverride: String? = nil,
+                now: Date = Date()) {
+        self.release = release
+        self.rules = rules
+        self.policy = policy
+        self.trust = trust
+        self.testEvidence = testEvidence
+        self.buildEvidence = buildEvidence
+        self.repositoryOverride = repositoryOverride
+        self.now = now
+    }
+}
+
+/// The gate: compares what was tested with what was released, under a policy, and produces the report.
+public struct Gate {
+    public let repo: Repository
+
+    public init(repo: Repository) { self.repo = repo }
+
+    /// Runs every check and assembles the (unsigned) report.
+    ///
+    /// - Throws: when the input is unusable (unreadable evidence, a revision that does not exist):
+    ///   the gate cannot audit. Every problem with the evidence itself becomes a FAILED check instead.
+    public func run(_ request: GateRequest) throws -> AuditReport {
+        let facts = try repo.facts()
+
+        var releaseTag: Tag?
+        var releaseCommit: Commit?
+        switch request.release {
+        case .tag(let name):
+            let short = name.hasPrefix("refs/tags/") ? String(name.dropFirst(10)) : name
+            releaseTag = try repo.tag(named: short)
+            if let id = releaseTag?.commit { releaseCommit = try repo.commit(id) }
+        case .revision(let revision):
+            releaseCommit = try repo.commit(try repo.resolveCommit(revision))
+        }
+
+        let evidence = try collectEvidence(request, release: releaseCommit?.id)
+        let expectedRepository = try request.rules.repository.map(RepositoryIdentity.normalize)
+            ?? request.repositoryOverride.map(RepositoryIdentity.normalize)
+            ?? Recorder(repo: repo, environment: [:]).originIdentity()
+
+        var context = GateContext(
+            repo: repo, request: request, facts: facts, releaseTag: releaseTag, releaseCommit: releaseCommit,
+            evidence: evidence, expectedRepository: expectedRepository)
+        try context.selectRecords()
+        let checks = try context.runChecks()
+
+        let tagName: String?
+        if case .tag(let name) = request.release { tagName = name } else { tagName = nil }
+        let repository = expectedRepository ?? context.testRecords.first?.record.repository
+        return AuditReport(
+            formatVersion: 1,
+            verdict: checks.contains { $0.status == .failed } ? .failed : .passed,
+            release: AuditReport.Release(
+                repository: repository, tag: tagName, tagObject: releaseTag?.tagObjectID?.hex,
+                tagAnnotated: releaseTag?.isAnnotated, commit: releaseCommit?.id.hex, tree: releaseCommit?.tree.hex,
+                ref: tagName.map { "refs/tags/\($0)" }),
+            tested: context.testedCommit.map { AuditReport.Tested(commit: $0.hex, tree: context.testedTree?.hex) },
+            artifacts: context.artifacts,
+            checks: checks,
+            inputs: evidence.items.map { item in
+                AuditReport.Input(
+                    kind: item.verified.testRecord != nil ? "test" : item.verified.buildRecord != nil ? "build"
+                        : item.role.map { $0 == .tester ? "test" : "build" } ?? "unknown",
+                    source: item.verified.loaded.source, sha256: item.verified.loaded.sha256,
+                    signers: item.verified.signerKeyIDs, verified: item.problem == nil)
+            },
+            policy: request.policy,
+            tool: AuditReport.Tool(name: ToolInfo.name, version: ToolInfo.version),
+            auditedAt: Timestamp.string(request.now))
+    }
+
+    /// Files for the kinds named on the command line; git notes for the others.
+    private func collectEvidence(_ request: GateRequest, release: ObjectID?) throws -> GateEvidence {
+        var items: [GateEvidence.Item] = []
+        if !request.testEvidence.isEmpty || !request.buildEvidence.isEmpty {
+            items = try GateEvidenceCollector.fromFiles(test: request.testEvidence, build: request.buildEvidence,
+                                                         trust: request.trust).items
+        }
+        if request.testEvidence.isEmpty || request.buildEvidence.isEmpty, let release {
+            let fromNotes = try GateEvidenceCollector.fromNotes(repo: repo, release: release, trust: request.trust)
+            items += fromNotes.items.filter { item in
+                let isTest = item.role == .tester || item.verified.testRecord != nil
+                return isTest ? request.testEvidence.isEmpty : request.buildEvidence.isEmpty
+            }
+        }
+        return GateEvidence(items: items)
+    }
+}

@@ -1,0 +1,490 @@
+import Foundation
+import GitFacts
+
+/// The gate's working state: the facts gathered once, and one method per check.
+struct GateContext {
+    let repo: Repository
+    let request: GateRequest
+    let facts: RepositoryFacts
+    let releaseTag: Tag?
+    let releaseCommit: Commit?
+    let evidence: GateEvidence
+    let expectedRepository: String?
+
+    /// Verified test records about this repository (or all, when the identity is unknown).
+    var testRecords: [(record: TestRecord, sha256: String)] = []
+    var buildRecords: [(record: BuildRecord, sha256: String)] = []
+    /// The tested commit, when the test evidence names exactly one (or the release commit among several).
+    var testedCommit: ObjectID?
+    var testedTree: ObjectID?
+    /// Why no tested commit could be chosen, when several are named.
+    var testedAmbiguity: String?
+    var artifacts: [Artifact] = []
+
+    var rules: GateRules { request.rules }
+
+    init(repo: Repository, request: GateRequest, facts: RepositoryFacts, releaseTag: Tag?, releaseCommit: Commit?,
+         evidence: GateEvidence, expectedRepository: String?) {
+        self.repo = repo
+        self.request = request
+        self.facts = facts
+        self.releaseTag = releaseTag
+        self.releaseCommit = releaseCommit
+        self.evidence = evidence
+        self.expectedRepository = expectedRepository
+    }
+
+    func isOurs(_ repository: String?) -> Bool {
+        guard let expectedRepository else { return true }
+        guard let repository else { return false }
+        return RepositoryIdentity.matches(repository, expectedRepository)
+    }
+
+    /// Chooses the tested commit and the build records from the verified evidence about this repository.
+    mutating func selectRecords() throws {
+        testRecords = evidence.testRecords.filter { isOurs($0.record.repository) }
+        buildRecords = evidence.buildRecords.filter { isOurs($0.record.repository) }
+        let commits = Set(testRecords.map(\.record.commit))
+        if commits.count == 1 {
+            testedCommit = commits.first
+        } else if commits.count > 1 {
+            if let release = releaseCommit?.id, commits.contains(release) {
+                testedCommit = release
+            } else {
+                testedAmbiguity = "the test evidence names \(commits.count) different commits (\(commits.sorted().map(\.short).joined(separator: ", "))) and none is the release commit: pass the evidence of one tested commit"
+            }
+        }
+        if let testedCommit { testedTree = try? repo.commit(testedCommit).tree }
+        var seen = Set<Artifact>()
+        artifacts = buildRecords.flatMap(\.record.artifacts).filter { seen.insert($0).inserted }
+    }
+
+    mutating func runChecks() throws -> [CheckResult] {
+        [
+            signatures(),
+            repository(),
+            testResult(),
+            try sourceMatch(),
+            buildSource(),
+            releaseTagCheck(),
+            try rcToGA(),
+            workTree(),
+            try protectedBranch(),
+            freshness(),
+            safety(),
+        ]
+    }
+
+    // MARK: 1. Signatures
+
+    func signatures() -> CheckResult {
+        let id = "evidence.signatures", title = "Evidence signatures are valid and trusted"
+        let all = evidence.items.map(\.verified.loaded.sha256)
+        if evidence.items.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "no evidence found: pass --test-evidence/--build-evidence, or record with --notes")
+        }
+        let problems = evidence.problems
+        if !problems.isEmpty {
+            let list = problems.prefix(3).map { "\($0.verified.loaded.source): \($0.problem ?? "")" }.joined(separator: "; ")
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "\(problems.count) of \(evidence.items.count) envelope(s) cannot be used: \(list)",
+                               evidence: problems.map(\.verified.loaded.sha256))
+        }
+        let signers = Set(evidence.items.flatMap(\.verified.signerKeyIDs)).sorted().map { String($0.prefix(12)) }
+        return CheckResult(id: id, title: title, status: .passed,
+                           reason: "\(evidence.items.count) envelope(s) verified with trusted keys (\(signers.joined(separator: ", ")))",
+                           evidence: all)
+    }
+
+    // MARK: 2. Repository identity
+
+    func repository() -> CheckResult {
+        let id = "evidence.repository", title = "The evidence is about this repository"
+        let named: [(String?, String)] = evidence.testRecords.map { ($0.record.repository, $0.sha256) }
+            + evidence.buildRecords.map { ($0.record.repository, $0.sha256) }
+        if named.isEmpty {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "no verified evidence to check")
+        }
+        let unnamed = named.filter { $0.0 == nil || $0.0 == "_" }
+        if !unnamed.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "\(unnamed.count) record(s) do not name their repository: record with --repository URL",
+                               evidence: unnamed.map(\.1))
+        }
+        guard let expected = expectedRepository else {
+            let identities = Set(named.compactMap(\.0).map(RepositoryIdentity.normalize))
+            if identities.count > 1 {
+                return CheckResult(id: id, title: title, status: .failed,
+                                   reason: "the evidence names \(identities.count) repositories (\(identities.sorted().joined(separator: ", ")))",
+                                   evidence: named.map(\.1))
+            }
+            return CheckResult(id: id, title: title, status: .warned,
+                               reason: "no expected repository: the repository has no origin remote; set `repository` in the policy",
+                               evidence: named.map(\.1), facts: ["recorded": identities.first ?? ""])
+        }
+        let foreign = named.filter { !RepositoryIdentity.matches($0.0 ?? "", expected) }
+        if !foreign.isEmpty {
+            let names = Set(foreign.compactMap(\.0)).sorted().joined(separator: ", ")
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "\(foreign.count) record(s) are about another repository (\(names)), not \(expected)",
+                               evidence: foreign.map(\.1), facts: ["expected": expected])
+        }
+        return CheckResult(id: id, title: title, status: .passed, reason: "all evidence names \(expected)",
+                           evidence: named.map(\.1), facts: ["expected": expected])
+    }
+
+    // MARK: 3. Test result
+
+    func testResult() -> CheckResult {
+        let id = "test.result", title = "The tests of the tested commit passed"
+        guard let testedCommit else {
+            let reason = testedAmbiguity ?? (rules.requireTestEvidence
+                ? "no trusted test evidence about this repository: record it in CI with `release-audit record test`"
+                : "no test evidence (not required by the policy)")
+            return CheckResult(id: id, title: title, status: rules.requireTestEvidence || testedAmbiguity != nil ? .failed : .skipped, reason: reason)
+        }
+        let records = testRecords.filter { $0.record.commit == testedCommit }
+        // Per test run (suite set), the latest record decides: a re-run replaces a flaky failure.
+        var latest: [String: (record: TestRecord, sha256: String)] = [:]
+        for r in records {
+            let key = r.record.suites.sorted().joined(separator: ",")
+            if let current = latest[key], (current.record.recordedAt ?? .distantPast) > (r.record.recordedAt ?? .distantPast) { continue }
+            latest[key] = r
+        }
+        let used = latest.values.map(\.sha256).sorted()
+        let acceptable: (TestOutcome) -> Bool = { $0 == .passed || ($0 == .warned && self.rules.allowWarnedTests) }
+        let bad = latest.values.filter { !acceptable($0.record.result) }.sorted { $0.sha256 < $1.sha256 }
+        if let first = bad.first {
+            let suites = first.record.suites.isEmpty ? "" : " (suite \(first.record.suites.joined(separator: ", ")))"
+            let failed = first.record.failedTests.prefix(3).joined(separator: ", ")
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the test run\(suites) of \(testedCommit.short) is \(first.record.result.rawValue)" + (failed.isEmpty ? "" : ": \(failed)"),
+                               evidence: used)
+        }
+        let passedSuites = Set(latest.values.flatMap(\.record.suites))
+        let missing = rules.requiredSuites.filter { !passedSuites.contains($0) }
+        if !missing.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "required suite(s) without a passing record for \(testedCommit.short): \(missing.joined(separator: ", "))",
+                               evidence: used)
+        }
+        let results = Set(latest.values.map(\.record.result.rawValue)).sorted().joined(separator: "/")
+        let suites = passedSuites.isEmpty ? "" : " (suites: \(passedSuites.sorted().joined(separator: ", ")))"
+        return CheckResult(id: id, title: title, status: .passed,
+                           reason: "\(latest.count) test run(s) of \(testedCommit.short) \(results)\(suites)", evidence: used)
+    }
+
+    // MARK: 4. Source match
+
+    func sourceMatch() throws -> CheckResult {
+        let id = "source.match", title = "The release was built from the tested source (\(rules.match.rawValue))"
+        guard let release = releaseCommit else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "the release has no commit to compare (see release.tag)")
+        }
+        guard let testedCommit else {
+            let required = rules.requireTestEvidence || testedAmbiguity != nil
+            return CheckResult(id: id, title: title, status: required ? .failed : .skipped,
+                               reason: testedAmbiguity ?? "no trusted test evidence names a tested commit to compare with")
+        }
+        let used = testRecords.filter { $0.record.commit == testedCommit }.map(\.sha256).sorted()
+        guard let tested = try? repo.commit(testedCommit) else {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the tested commit \(testedCommit.hex) is not in this repository: fetch it (git fetch origin \(testedCommit.hex))",
+                               evidence: used)
+        }
+        if let recordedTree = testRecords.first(where: { $0.record.commit == testedCommit && $0.record.tree != nil })?.record.tree,
+           recordedTree != tested.tree {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the test evidence records tree \(recordedTree.short) for \(testedCommit.short), but its tree is \(tested.tree.short): the evidence is forged or corrupt",
+                               evidence: used)
+        }
+        let relation = try SourceRelation.between(tested, release, in: repo)
+        var facts = ["tested": tested.id.hex, "release": release.id.hex, "relation": relation.kind.rawValue,
+                     "commitsBetween": String(relation.commitsBetween)]
+        if let base = relation.mergeBase { facts["mergeBase"] = base.hex }
+        let decisions = relation.changedPaths.map { change in
+            PathDecision(path: change.path, kind: change.kind.rawValue,
+                         allowedBy: rules.allowedPaths.first { $0.matches(change.path) }?.pattern)
+        }
+        let relationText = Self.describe(relation, from: tested.id, to: release.id)
+        switch rules.match {
+        case .exactCommit:
+            if relation.kind == .sameCommit {
+                return CheckResult(id: id, title: title, status: .passed,
+                                   reason: "the release commit \(release.id.short) is exactly the tested commit", evidence: used, facts: facts)
+            }
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the release commit \(release.id.short) is not the tested commit \(tested.id.short): \(relationText)",
+                               evidence: used, facts: facts, paths: decisions.isEmpty ? nil : decisions)
+        case .sameTree:
+            if relation.kind == .sameCommit || relation.kind == .sameTree {
+                return CheckResult(id: id, title: title, status: .passed,
+                                   reason: relation.kind == .sameCommit ? "the release commit is the tested commit"
+                                       : "the release commit \(release.id.short) has the tested tree \(tested.tree.short)",
+                                   evidence: used, facts: facts)
+            }
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the release tree differs from the tested tree: \(relationText)",
+                               evidence: used, facts: facts, paths: decisions)
+        case .allowedDiff:
+            if rules.requireDescendant && relation.kind == .diverged {
+                return CheckResult(id: id, title: title, status: .failed,
+                                   reason: "the release commit \(release.id.short) does not descend from the tested commit \(tested.id.short): \(relationText)",
+                                   evidence: used, facts: facts, paths: decisions)
+            }
+            let disallowed = decisions.filter { $0.allowedBy == nil }
+            if !disallowed.isEmpty {
+                let list = disallowed.prefix(5).map(\.path).joined(separator: ", ")
+                return CheckResult(id: id, title: title, status: .failed,
+                                   reason: "\(disallowed.count) changed path(s) not allowed by the policy: \(list)",
+                                   evidence: used, facts: facts, paths: decisions)
+            }
+            return CheckResult(id: id, title: title, status: .passed,
+                               reason: decisions.isEmpty ? "\(relationText); no path differs"
+                                   : "\(relationText); all \(decisions.count) changed path(s) are allowed",
+                               evidence: used, facts: facts, paths: decisions.isEmpty ? nil : decisions)
+        }
+    }
+
+    static func describe(_ relation: SourceRelation, from: ObjectID, to: ObjectID) -> String {
+        switch relation.kind {
+        case .sameCommit: return "same commit"
+        case .sameTree: return "different commits with the same tree"
+        case .descendant:
+            return "\(to.short) is \(relation.commitsBetween) commit(s) after \(from.short), \(relation.changedPaths.count) path(s) differ"
+        case .diverged:
+            let base = relation.mergeBase.map { "merge base \($0.short)" } ?? "no common history"
+            return "the histories diverged (\(base); \(relation.commitsBetween) commit(s) on the release side, \(relation.commitsBehind) on the tested side)"
+        }
+    }
+
+    // MARK: 5. Build source
+
+    func buildSource() -> CheckResult {
+        let id = "build.source", title = "The build evidence names the release commit"
+        guard !buildRecords.isEmpty else {
+            return CheckResult(id: id, title: title, status: rules.requireBuildEvidence ? .failed : .skipped,
+                               reason: rules.requireBuildEvidence
+                                   ? "no trusted build evidence about this repository: record it with `release-audit record build`"
+                                   : "no build evidence (not required by the policy)")
+        }
+        let used = buildRecords.map(\.sha256).sorted()
+        guard let release = releaseCommit else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "the release has no commit to compare (see release.tag)", evidence: used)
+        }
+        let other = buildRecords.filter { $0.record.commit != release.id }
+        if let first = other.first {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the release was built from \(first.record.commit.short), but the release names \(release.id.short)",
+                               evidence: used, facts: ["built": first.record.commit.hex, "release": release.id.hex])
+        }
+        if let tree = buildRecords.compactMap(\.record.tree).first(where: { $0 != release.tree }) {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the build evidence records tree \(tree.short), but \(release.id.short) has tree \(release.tree.short): forged or corrupt evidence",
+                               evidence: used)
+        }
+        return CheckResult(id: id, title: title, status: .passed,
+                           reason: "\(buildRecords.count) build record(s) name \(release.id.short), \(artifacts.count) artifact(s)",
+                           evidence: used)
+    }
+
+    // MARK: 6. Release tag
+
+    func releaseTagCheck() -> CheckResult {
+        let id = "release.tag", title = "The release tag exists, matches the policy and names the build commit"
+        guard case .tag(let requested) = request.release else {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "no release tag given (--release-rev)")
+        }
+        guard let tag = releaseTag else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "tag \(requested) does not exist in this repository (fetch tags: git fetch --tags)")
+        }
+        guard tag.commit != nil else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "tag \(tag.name) names a \(tag.targetType.rawValue), not a commit")
+        }
+        var problems: [String] = []
+        if rules.tagScheme.classify(tag.name)?.rcNumber != nil || rules.tagScheme.classify(tag.name) == nil {
+            problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(rules.tagScheme.description)")
+        }
+        if rules.requireAnnotatedTag && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
+        if rules.requireSignedTag && !tag.isSigned { problems.append("\(tag.name) is not signed; the policy requires a signed tag") }
+        var used: [String] = []
+        for build in buildRecords {
+            if let name = build.record.tagName, name != tag.name {
+                problems.append("the build evidence was recorded for tag \(name), not \(tag.name)")
+                used.append(build.sha256)
+            }
+            if build.record.tagAnnotated != nil, build.record.tagObject != tag.tagObjectID {
+                problems.append("tag \(tag.name) was re-created after the build (tag object \(build.record.tagObject?.short ?? "none") then, \(tag.tagObjectID?.short ?? "none") now)")
+                used.append(build.sha256)
+            }
+        }
+        var facts = ["tag": tag.name, "annotated": String(tag.isAnnotated), "signed": String(tag.isSigned)]
+        if let object = tag.tagObjectID { facts["tagObject"] = object.hex }
+        if !problems.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used, facts: facts)
+        }
+        let kind = tag.isAnnotated ? (tag.isSigned ? "annotated, signed (signature present, not verified)" : "annotated") : "lightweight"
+        return CheckResult(id: id, title: title, status: .passed, reason: "\(tag.name) (\(kind)) names \(tag.commit?.short ?? "")", facts: facts)
+    }
+
+    // MARK: 7. RC -> GA
+
+    func rcToGA() throws -> CheckResult {
+        let id = "release.rc-to-ga", title = "The GA matches its last release candidate"
+        guard let mode = rules.rcMatch else {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "the policy's RC -> GA rule is off")
+        }
+        guard let tag = releaseTag, let gaCommitID = tag.commit, let release = releaseCommit,
+              let kind = rules.tagScheme.classify(tag.name), kind.rcNumber == nil else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "no GA release tag to compare with its release candidates (see release.tag)")
+        }
+        let all = try ReleaseCandidates.releaseTags(in: repo, scheme: rules.tagScheme)
+        let ga = ReleaseTag(tag: tag, version: kind.version, rcNumber: nil, createdAt: try ReleaseCandidates.createdAt(tag, in: repo))
+        let selection = ReleaseCandidates.lastRC(for: ga, among: all)
+        var facts = ["why": selection.reason]
+        guard let rc = selection.chosen, let rcCommitID = rc.tag.commit else {
+            return CheckResult(id: id, title: title, status: .failed, reason: selection.reason, facts: facts)
+        }
+        facts["rc"] = rc.tag.name
+        facts["rcCommit"] = rcCommitID.hex
+        let relation = try SourceRelation.between(try repo.commit(rcCommitID), release, in: repo)
+        facts["relation"] = relation.kind.rawValue
+        let decisions = relation.changedPaths.map { change in
+            PathDecision(path: change.path, kind: change.kind.rawValue, allowedBy: rules.allowedPaths.first { $0.matches(change.path) }?.pattern)
+        }
+        let text = Self.describe(relation, from: rcCommitID, to: gaCommitID)
+        let ok: Bool
+        switch mode {
+        case .exactCommit: ok = relation.kind == .sameCommit
+        case .sameTree: ok = relation.kind == .sameCommit || relation.kind == .sameTree
+        case .allowedDiff: ok = relation.kind != .diverged && decisions.allSatisfy { $0.allowedBy != nil }
+        }
+        return CheckResult(id: id, title: title, status: ok ? .passed : .failed,
+                           reason: "\(tag.name) against \(rc.tag.name) (\(mode.rawValue)): \(text)",
+                           facts: facts, paths: decisions.isEmpty ? nil : decisions)
+    }
+
+    // MARK: 8. Clean work trees
+
+    func workTree() -> CheckResult {
+        let id = "worktree.clean", title = "The work tree was clean at test and build time"
+        var problems: [String] = []
+        var used: [String] = []
+        if rules.cleanAtTest {
+            for r in testRecords where r.record.commit == testedCommit && !r.record.dirtyPaths.isEmpty {
+                problems.append("tests ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
+                used.append(r.sha256)
+            }
+        }
+        if rules.cleanAtBuild {
+            for r in buildRecords where !r.record.dirtyPaths.isEmpty {
+                problems.append("the build ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
+                used.append(r.sha256)
+            }
+        }
+        if !rules.cleanAtTest && !rules.cleanAtBuild {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "the policy does not require clean work trees")
+        }
+        if !problems.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
+        }
+        return CheckResult(id: id, title: title, status: .passed, reason: "no dirty paths were recorded at test or build time")
+    }
+
+    // MARK: 9. Protected branch
+
+    func protectedBranch() throws -> CheckResult {
+        let id = "source.protected-branch", title = "The tested commit is on a protected branch"
+        guard !rules.protectedBranches.isEmpty else {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "the policy names no protected branches")
+        }
+        guard let testedCommit else {
+            return CheckResult(id: id, title: title, status: .failed, reason: "no tested commit to look for (see test.result)")
+        }
+        var candidates: [(name: String, target: ObjectID)] = []
+        for ref in try repo.references(matching: "refs/heads/*") + repo.references(matching: "refs/remotes/*") {
+            let short: String
+            if ref.name.hasPrefix("refs/heads/") {
+                short = String(ref.name.dropFirst("refs/heads/".count))
+            } else {
+                // refs/remotes/<remote>/<branch>
+                let rest = ref.name.dropFirst("refs/remotes/".count)
+                guard let slash = rest.firstIndex(of: "/") else { continue }
+                short = String(rest[rest.index(after: slash)...])
+            }
+            if short != "HEAD", rules.protectedBranches.contains(where: { $0.matches(short) }) { candidates.append(ref) }
+        }
+        let patterns = rules.protectedBranches.map(\.pattern).joined(separator: ", ")
+        if candidates.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed, reason: "no branch matching \(patterns) exists here: fetch the branches")
+        }
+        for ref in candidates where (try? repo.objectType(ref.target)) == .commit {
+            if try repo.isAncestor(testedCommit, of: ref.target) {
+                return CheckResult(id: id, title: title, status: .passed, reason: "\(testedCommit.short) is reachable from \(ref.name)",
+                                   facts: ["branch": ref.name])
+            }
+        }
+        return CheckResult(id: id, title: title, status: .failed,
+                           reason: "\(testedCommit.short) is not reachable from any branch matching \(patterns) (\(candidates.map(\.name).joined(separator: ", ")))")
+    }
+
+    // MARK: 10. Freshness
+
+    func freshness() -> CheckResult {
+        let id = "evidence.freshness", title = "The test evidence is fresh and predates the build"
+        let tests = testRecords.filter { $0.record.commit == testedCommit }
+        guard !tests.isEmpty else {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "no test evidence (see test.result)")
+        }
+        var problems: [String] = []
+        let newestTest = tests.compactMap(\.record.recordedAt).max()
+        if let maxAge = rules.maxEvidenceAge {
+            if let newestTest {
+                let age = request.now.timeIntervalSince(newestTest)
+                if age > maxAge {
+                    problems.append("the newest test evidence is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
+                }
+            } else {
+                problems.append("the test evidence has no recording time, so its age cannot be proven")
+            }
+        }
+        let firstBuild = buildRecords.compactMap(\.record.recordedAt).min()
+        if let firstBuild, let oldestTest = tests.compactMap(\.record.recordedAt).min(), oldestTest > firstBuild {
+            problems.append("the test evidence was recorded (\(Timestamp.string(oldestTest))) after the build (\(Timestamp.string(firstBuild)))")
+        }
+        let used = tests.map(\.sha256).sorted()
+        if !problems.isEmpty {
+            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
+        }
+        if rules.maxEvidenceAge == nil && (newestTest == nil || firstBuild == nil) {
+            return CheckResult(id: id, title: title, status: .warned,
+                               reason: "no maximum age in the policy and no recording times to order test before build", evidence: used)
+        }
+        let ageText = newestTest.map { "recorded \(Self.duration(request.now.timeIntervalSince($0))) ago" } ?? "no recording time"
+        return CheckResult(id: id, title: title, status: .passed, reason: "test evidence \(ageText), before the build", evidence: used)
+    }
+
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 86_400 { return "\(s / 86_400)d\((s % 86_400) / 3_600)h" }
+        if s >= 3_600 { return "\(s / 3_600)h\((s % 3_600) / 60)m" }
+        if s >= 60 { return "\(s / 60)m" }
+        return "\(max(s, 0))s"
+    }
+
+    // MARK: 11. Repository safety
+
+    func safety() -> CheckResult {
+        let id = "repository.safety", title = "The repository can prove ancestry and is not rewritten"
+        if facts.isShallow {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "this is a shallow clone: ancestry cannot be proven; fetch the full history (git fetch --unshallow)")
+        }
+        if !facts.replaceRefs.isEmpty {
+            return CheckResult(id: id, title: title, status: .warned,
+                               reason: "refs/replace present (\(facts.replaceRefs.joined(separator: ", "))): never honoured, the original objects were audited")
+        }
+        return CheckResult(id: id, title: title, status: .passed, reason: "full history, no replacement refs")
+    }
+}

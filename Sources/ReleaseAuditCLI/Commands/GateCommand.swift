@@ -1,0 +1,150 @@
+import ArgumentParser
+import AuditCore
+import Foundation
+import GitFacts
+
+/// `release-audit gate`: the release gate. Compares what was tested with what is released, under a
+/// policy, writes a signed report, and exits 0 only when the release passes.
+struct GateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Check a release against its test evidence under a policy; write a signed audit report.",
+        discussion: """
+            Verifies the test and build evidence (from files, or from git notes when none are given), \
+            compares the release commit with the tested commit under the policy (exact commit, same \
+            tree, or allow-listed paths), checks the tag, the RC -> GA rule, clean work trees, \
+            reachability from protected branches, freshness and the repository's safety, and writes \
+            the signed report (an in-toto statement in a DSSE envelope). A FAILED gate still writes \
+            its report: a failed gate is audit evidence too.
+
+            Exit codes: 0 PASSED, 1 FAILED, 2 could not audit (unreadable evidence, bad policy or \
+            key, not a repository; nothing is written), 64 usage.
+
+            Examples:
+              release-audit gate --release v1.4.0 --key env:RELEASE_AUDIT_KEY --trusted-key ci.pub
+              release-audit gate --release v1.4.0 --policy version-bump --test-evidence test.json \\
+                  --build-evidence build.json --trusted-key ci.pub --key auditor.key --format markdown
+            """
+    )
+
+    @Option(help: ArgumentHelp("The release tag to audit.", valueName: "tag"))
+    var release: String?
+
+    @Option(help: ArgumentHelp("Audit a revision instead of a tag (the tag checks are skipped).", valueName: "rev"))
+    var releaseRev: String?
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(help: ArgumentHelp("A policy preset name (exact-commit, same-tree, version-bump) or a policy file.", valueName: "policy"))
+    var policy: String = "exact-commit"
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Test evidence files (default: the git notes).", valueName: "file"))
+    var testEvidence: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Build evidence files (default: the git notes).", valueName: "file"))
+    var buildEvidence: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted for every role, on top of the policy's keys.", valueName: "pub"))
+    var trustedKey: [String] = []
+
+    @Option(help: ArgumentHelp("The key that signs the report: a PEM file (mode 0600) or env:NAME.", valueName: "key"))
+    var key: String
+
+    @Option(help: ArgumentHelp("Where to write the signed report (default: reports/<tag>.json).", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Replace an existing report file.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Also write a signed SLSA Verification Summary Attestation here.", valueName: "file"))
+    var vsa: String?
+
+    @Option(name: .customLong("repository"), help: ArgumentHelp("The expected repository identity when the policy names none (default: the origin remote).", valueName: "uri"))
+    var repositoryURI: String?
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: ReportFormat = .text
+
+    func validate() throws {
+        if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
+        if out == "" { throw ValidationError("--out needs a file name") }
+    }
+
+    /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
+    var reportPath: String {
+        if let out { return out }
+        return "reports/" + ReportFile.safeName(release ?? releaseRev ?? "release") + ".json"
+    }
+
+    func run() throws {
+        let verdict = try reportingErrors { () -> AuditReport.Verdict in
+            // Everything that can make the input unusable is checked before the audit and before any write.
+            let loadedPolicy = try Policy.load(nameOrPath: policy)
+            let signer = try SigningKey.load(from: key)
+            let extraKeys = try trustedKey.map(PublicKey.load(from:))
+            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
+            let repo = try repository.open()
+            let path = reportPath
+            if !force && FileManager.default.fileExists(atPath: path) {
+                throw InputError("the report \(path) already exists: pass --force to replace it, or --out another file")
+            }
+            if let vsa, !force, FileManager.default.fileExists(atPath: vsa) {
+                throw InputError("\(vsa) already exists: pass --force to replace it")
+            }
+
+            let request = GateRequest(
+                release: release.map { .tag($0) } ?? .revision(releaseRev ?? "HEAD"),
+                rules: try GateRules(policy: loadedPolicy.policy),
+                policy: loadedPolicy.reportInfo, trust: trust,
+                testEvidence: testEvidence, buildEvidence: buildEvidence, repositoryOverride: repositoryURI)
+            let report = try Gate(repo: repo).run(request)
+
+            let envelope = try ReportStatement.sign(report, with: signer)
+            try ReportFile.write(envelope, to: path, overwrite: force)
+            if let vsa {
+                let statement = try VSAForReport.statement(for: report, policy: loadedPolicy)
+                try ReportFile.write(try DSSEEnvelope.sign(payload: statement.jsonData(), keys: [signer]), to: vsa, overwrite: force)
+            }
+            try printReport(report, path: path)
+            return report.verdict
+        }
+        if verdict == .failed { throw ExitCode(ExitStatus.problem) }
+    }
+
+    private func printReport(_ report: AuditReport, path: String) throws {
+        switch format {
+        case .text: print(ReportRendering.text(report, reportPath: path))
+        case .json: print(try ReportRendering.json(report, reportPath: path))
+        case .markdown: print(ReportRendering.markdown(report, reportPath: path))
+        }
+        if Diagnostics.inGitHubActions {
+            for check in report.failedChecks {
+                print("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
+            }
+            for check in report.checks where check.status == .warned {
+                print("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
+            }
+            Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path))
+        }
+    }
+}
+
+/// Writing signed reports: atomically, into a directory made on demand, never replacing silently.
+enum ReportFile {
+    /// A tag as a file name: `/` and other unsafe characters become `_`.
+    static func safeName(_ tag: String) -> String {
+        let safe = tag.map { c -> Character in
+            c.isLetter || c.isNumber || c == "." || c == "-" || c == "_" || c == "+" ? c : "_"
+        }
+        let name = String(safe)
+        return name.hasPrefix(".") ? "_" + name.dropFirst() : name
+    }
+
+    static func write(_ envelope: DSSEEnvelope, to path: String, overwrite: Bool) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var data = envelope.jsonData()
+        data.append(0x0A)
+        try AtomicFile.write(data, to: path, overwrite: overwrite)
+    }
+}

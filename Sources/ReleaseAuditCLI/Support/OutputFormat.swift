@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `--format` for commands that print a report.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
