@@ -18,26 +18,18 @@ public enum ReportStatement {
         return subjects
     }
 
-    /// The statement bytes to sign: `_type`, subjects, predicate type and the report, sorted keys.
-    public static func payload(for report: AuditReport) throws -> Data {
-        struct Envelope: Encodable {
-            var type: String
-            var subject: [ResourceDescriptor]
-            var predicateType: String
-            var predicate: AuditReport
-            enum CodingKeys: String, CodingKey {
-                case type = "_type", subject, predicateType, predicate
-            }
-        }
+    /// The statement to sign: the subjects, our predicate type, and the report as the predicate.
+    public static func statement(for report: AuditReport) throws -> Statement {
         let subjects = subjects(for: report)
         guard !subjects.isEmpty else { throw InputProblem("the release has no commit: nothing to make a report about") }
-        return try JSONOutput.data(Envelope(type: Statement.typeV1, subject: subjects,
-                                            predicateType: AuditReport.predicateType, predicate: report))
+        // Encode the report once, then carry it as a JSON value so the statement has one serializer.
+        let predicate = try StrictJSON.parse(try JSONOutput.data(report))
+        return Statement(subjects: subjects, predicateType: AuditReport.predicateType, predicate: predicate)
     }
 
     /// Signs a report into a DSSE envelope (one line of JSON).
     public static func sign(_ report: AuditReport, with key: SigningKey) throws -> DSSEEnvelope {
-        try DSSEEnvelope.sign(payload: try payload(for: report), keys: [key])
+        try DSSEEnvelope.sign(payload: try statement(for: report).jsonData(), keys: [key])
     }
 
     /// A verified report: the envelope checked, then exactly the verified bytes parsed.
