@@ -25,9 +25,9 @@ extension JSONValue {
     /// An integer.
     static func int(_ n: Int) -> JSONValue { .number(String(n)) }
 
-    /// A map of strings, as an object.
+    /// A map of strings, as an object with its keys in sorted order (so equal maps give equal values).
     static func stringMap(_ map: [String: String]) -> JSONValue {
-        .object(map.map { (key: $0.key, value: .string($0.value)) })
+        .object(map.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { (key: $0.key, value: .string($0.value)) })
     }
 }
 
