@@ -62,7 +62,7 @@ struct JUnitReportTests {
     }
 
     @Test(arguments: [
-        ("<testsuites><testsuite name=\"empty\" tests=\"0\"/></testsuites>", "empty.xml: no test cases in empty.xml"),
+        ("<testsuites><testsuite name=\"empty\" tests=\"0\"/></testsuites>", "no test cases in empty.xml: check that the test run wrote its report there"),
         ("<testsuites>\n<testsuite>\n<testcase name=\"a\">\n</testsuite>\n</testsuites>", "bad.xml:4: malformed XML: mismatched closing tag"),
         // A run killed while writing its report: the open failing test case must not let the rest pass.
         ("<testsuites><testsuite><testcase name=\"a\"/>\n<testcase name=\"b\"><failure>boom",
@@ -72,7 +72,7 @@ struct JUnitReportTests {
         ("<testsuite><testcase name=\"a\" name=\"b\"/></testsuite>", "bad.xml:1: malformed XML: duplicate attribute"),
         ("<testsuite><testcase name=\"&amp;\"/><testcase name=\"&foo;\"/></testsuite>", "bad.xml:1: malformed XML: undeclared entity"),
         ("<testsuite>", "bad.xml:1: malformed XML: the file ends too early or has content after the root element"),
-        ("<testsuites/>", "bad.xml: no test cases in bad.xml"),
+        ("<testsuites/>", "no test cases in bad.xml: check that the test run wrote its report there"),
         ("<?xml version=\"1.0\"?>\n<html><body/></html>", "bad.xml:2: expected a <testsuites> or <testsuite> root element, found <html>"),
         ("<testsuite>\n  <testcase classname=\"a\"/>\n</testsuite>", "bad.xml:2: <testcase> without a name attribute"),
         ("<testsuite><testcase name=\"a\"><testcase name=\"b\"/></testcase></testsuite>", "bad.xml:1: <testcase> inside another <testcase>"),
@@ -83,7 +83,7 @@ struct JUnitReportTests {
         (" \n", "bad.xml: the file is empty"),
     ])
     func rejectsBadReports(xml: String, message: String) {
-        let file = message.hasPrefix("empty.xml") ? "empty.xml" : "bad.xml"
+        let file = message.contains("empty.xml") ? "empty.xml" : "bad.xml"
         #expect(errorMessage { _ = try JUnitReport.parse(Data(xml.utf8), file: file) } == message)
     }
 
@@ -106,6 +106,13 @@ struct JUnitReportTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("absent.xml").path
         #expect(errorMessage { _ = try JUnitReport.parse(contentsOf: path) } == "\(path): cannot open the file; check the path")
+    }
+
+    @Test func rejectsADirectory() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(errorMessage { _ = try JUnitReport.parse(contentsOf: directory.path) }
+                == "\(directory.path): cannot read a directory; name the XML report file")
     }
 
     @Test func rejectsAFileOverTheSizeLimit() throws {

@@ -51,6 +51,14 @@ struct ProvenanceStatementTests {
                                     (key: "digest", value: .stringMap(["gitCommit": Self.commit.hex, "gitTree": Self.tree.hex]))])]))
     }
 
+    @Test func roundTripsALocalRepositoryWithAnAtSignAndABranchWithAHash() throws {
+        var record = Self.fullRecord
+        record.repository = RepositoryIdentity.normalize("/home/me/work@home/app")
+        record.ref = "refs/heads/fix#12@v2"
+        #expect(record.repository == "file:///home/me/work%40home/app")
+        #expect(try Self.roundTrip(record) == record)
+    }
+
     @Test func writesTheDocumentedShape() throws {
         let text = String(decoding: ProvenanceStatement.make(record: Self.fullRecord).jsonData(), as: UTF8.self)
         let expected = #"{"_type":"https://in-toto.io/Statement/v1","predicate":{"buildDefinition":{"buildType":"https://release-audit.dev/build/v1","externalParameters":{"ref":"refs/tags/v1.2.0","repository":"https://github.com/example/app","version":"1.2.0"},"resolvedDependencies":[{"digest":{"gitCommit":"1111111111111111111111111111111111111111","gitTree":"2222222222222222222222222222222222222222"},"uri":"git+https://github.com/example/app@refs/tags/v1.2.0"}]},"releaseaudit_context":{"ci":{"provider":"github-actions","runId":"99","runUrl":"https://github.com/example/app/actions/runs/99"},"dirtyPaths":[],"recordedAt":"2026-01-02T03:04:05Z","tag":{"annotated":true,"name":"v1.2.0","object":"3333333333333333333333333333333333333333"},"toolVersion":"0.1.0","version":1},"runDetails":{"builder":{"id":"https://github.com/example/app/.github/workflows/release.yml@refs/tags/v1.2.0"},"metadata":{"invocationId":"https://github.com/example/app/actions/runs/99"}}},"predicateType":"https://slsa.dev/provenance/v1","subject":[{"digest":{"sha256":"\#(Self.sha256A)"},"name":"app-1.2.0.tar.gz"},{"digest":{"sha256":"\#(Self.sha256B)"},"name":"app-1.2.0.zip"}]}"#
@@ -126,7 +134,7 @@ struct ProvenanceStatementTests {
     }
 
     @Test func firstGitDependencyIsTheSourceWhenOthersAreOtherRepositories() throws {
-        let json = #"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1","subject":[{"name":"x","digest":{"sha256":"\#(Self.sha256A)"}}],"predicate":{"buildDefinition":{"buildType":"https://t.test","externalParameters":{},"resolvedDependencies":[{"uri":"oci://ghcr.io/x/builder","digest":{"sha256":"\#(Self.sha256B)"}},{"uri":"git+https://github.com/example/app@refs/tags/v1#sub/dir","digest":{"gitCommit":"\#(Self.commit.hex)"}},{"uri":"git+https://github.com/example/tools@main","digest":{"gitCommit":"\#(Self.tree.hex)"}}]},"runDetails":{"builder":{"id":"https://b.test"}}}}"#
+        let json = #"{"_type":"https://in-toto.io/Statement/v1","predicateType":"https://slsa.dev/provenance/v1","subject":[{"name":"x","digest":{"sha256":"\#(Self.sha256A)"}}],"predicate":{"buildDefinition":{"buildType":"https://t.test","externalParameters":{},"resolvedDependencies":[{"uri":"oci://ghcr.io/x/builder","digest":{"sha256":"\#(Self.sha256B)"}},{"uri":"git+https://github.com/example/app@refs/tags/v1","digest":{"gitCommit":"\#(Self.commit.hex)"}},{"uri":"git+https://github.com/example/tools@main","digest":{"gitCommit":"\#(Self.tree.hex)"}}]},"runDetails":{"builder":{"id":"https://b.test"}}}}"#
         let record = try ProvenanceStatement.read(Statement.parse(payload(json)))
         #expect(record.commit == Self.commit)
         #expect(record.repository == "https://github.com/example/app")

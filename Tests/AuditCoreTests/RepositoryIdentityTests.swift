@@ -35,10 +35,13 @@ struct RepositoryIdentityTests {
         ("/srv/git/app/", "file:///srv/git/app"),
         ("/srv/git/../git/./app", "file:///srv/git/app"),
         ("/", "file:///"),
+        ("/home/me/proj@2/100%", "file:///home/me/proj%402/100%25"),
+        ("file:///home/me/proj%402/100%25", "file:///home/me/proj%402/100%25"),
         ("", ""),
     ])
     func normalizes(url: String, identity: String) {
         #expect(RepositoryIdentity.normalize(url) == identity)
+        #expect(RepositoryIdentity.normalize(identity) == identity, "normalising is idempotent")
     }
 
     @Test func resolvesRelativePathsAgainstTheCurrentDirectory() {

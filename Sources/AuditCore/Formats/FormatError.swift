@@ -18,6 +18,8 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case ambiguousSourceCommit(String)
     /// A JUnit XML file cannot be used; `line` is where the problem is, when known.
     case invalidJUnit(file: String, line: Int?, reason: String)
+    /// A well-formed JUnit XML file holds no test case: nothing ran, so nothing passed.
+    case noTestCases(file: String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,8 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidJUnit(let file, let line, let reason):
             if let line { return "\(file):\(line): \(reason)" }
             return "\(file): \(reason)"
+        case .noTestCases(let file):
+            return "no test cases in \(file): check that the test run wrote its report there"
         }
     }
 }

@@ -33,6 +33,10 @@ public struct JUnitReport: Hashable, Sendable {
 
     /// Reads a JUnit XML file; it must be UTF-8, at most `maxFileSize` bytes and hold at least one test case.
     public static func parse(contentsOf path: String) throws -> JUnitReport {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot read a directory; name the XML report file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot open the file; check the path")
         }
@@ -41,7 +45,8 @@ public struct JUnitReport: Hashable, Sendable {
         do {
             data = try handle.read(upToCount: maxFileSize + 1) ?? Data()
         } catch {
-            throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot read the file (\(error.localizedDescription))")
+            let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError) ?? (error as NSError)
+            throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot read the file (\(cause.localizedDescription))")
         }
         guard data.count <= maxFileSize else {
             throw FormatError.invalidJUnit(file: path, line: nil, reason: "file is over the limit of \(maxFileSize) bytes")
@@ -71,7 +76,7 @@ public struct JUnitReport: Hashable, Sendable {
             throw FormatError.invalidJUnit(file: file, line: parser.lineNumber, reason: "malformed XML: the file ends before the root element is closed")
         }
         guard collector.report.testCount > 0 else {
-            throw FormatError.invalidJUnit(file: file, line: nil, reason: "no test cases in \(file)")
+            throw FormatError.noTestCases(file: file)
         }
         return collector.report
     }

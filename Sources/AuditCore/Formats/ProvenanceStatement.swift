@@ -199,12 +199,12 @@ private struct GitSource {
         self.isDeclared = isDeclared
     }
 
-    /// Splits `git+https://host/org/repo@refs/tags/v1#sub` into the repository URL and the ref.
+    /// Splits `git+https://host/org/repo@refs/tags/v1` into the repository URL and the ref.
     ///
-    /// The ref starts at the first `@` after the host part, so `ssh://git@host/...` keeps its login.
+    /// The ref starts at the first `@` after the host part, so `ssh://git@host/...` keeps its login, and
+    /// runs to the end (`#` is allowed in branch names; it is not taken as a fragment here).
     static func split(_ uri: String) -> (repository: String, ref: String?) {
-        var rest = Substring(uri.dropFirst(4))
-        if let fragment = rest.firstIndex(of: "#") { rest = rest[..<fragment] }
+        let rest = Substring(uri.dropFirst(4))
         var pathStart = rest.startIndex
         if let scheme = rest.range(of: "://") {
             pathStart = rest[scheme.upperBound...].firstIndex(of: "/") ?? rest.endIndex

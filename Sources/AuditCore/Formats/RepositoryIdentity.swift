@@ -9,7 +9,9 @@ public enum RepositoryIdentity {
     ///   slashes removed; the port is dropped for ssh and git (it names the transport, not the repository)
     ///   and kept for http(s) unless it is the default one. Other schemes keep their scheme.
     /// - A local path or `file://` URL becomes `file://<absolute path>` (`.`/`..` resolved against the
-    ///   current directory, no trailing slash; symbolic links are not resolved).
+    ///   current directory, no trailing slash, `%` and `@` percent-encoded; symbolic links are not resolved).
+    ///
+    /// Normalising an identity again gives the same identity.
     /// - A `git+` prefix (SPDX download locations, provenance uris) is removed first.
     public static func normalize(_ url: String) -> String {
         var text = Substring(url.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -90,10 +92,13 @@ public enum RepositoryIdentity {
         return String(path).removingPercentEncoding ?? String(path)
     }
 
+    /// `file://` and the absolute path, with `%` and `@` percent-encoded so that the identity reads back as
+    /// the same path and can be followed by `@<ref>` in a provenance uri.
     private static func fileIdentity(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         var absolute = URL(fileURLWithPath: expanded).standardizedFileURL.path
         while absolute.count > 1 && absolute.hasSuffix("/") { absolute.removeLast() }
-        return "file://" + absolute
+        let escaped = absolute.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "@", with: "%40")
+        return "file://" + escaped
     }
 }

@@ -35,8 +35,9 @@ public enum TestResultStatement {
 
     /// Reads a test record from a parsed statement, ours or another tool's.
     ///
-    /// Exactly one commit must be named (subjects with `gitCommit`); without our extension, suites and
-    /// dirty paths read as empty and the CI context, tool version and time as nil.
+    /// Exactly one commit must be named (subjects with `gitCommit`). The repository is that subject's
+    /// name as written (nil for `_` or none): compare it with `RepositoryIdentity.matches`. Without our
+    /// extension, suites and dirty paths read as empty and the CI context, tool version and time as nil.
     public static func read(_ statement: Statement) throws -> TestRecord {
         try statement.requirePredicateType(predicateType)
         let (commit, tree, name) = try testedCommit(statement.subjects)
