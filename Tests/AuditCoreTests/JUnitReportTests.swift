@@ -126,6 +126,11 @@ struct JUnitReportTests {
         #expect(errorMessage { _ = try JUnitReport.parse(contentsOf: path) } == "\(path): file is over the limit of 67108864 bytes")
     }
 
+    @Test func acceptsADoctypeInsideTestOutput() throws {
+        let xml = "<testsuite><testcase name=\"page\"><system-out><![CDATA[<!DOCTYPE html><html></html>]]></system-out></testcase></testsuite>"
+        #expect(try JUnitReport.parse(Data(xml.utf8), file: "page.xml").passed == ["page"])
+    }
+
     @Test func readsAFileWithAByteOrderMark() throws {
         var data = Data([0xEF, 0xBB, 0xBF])
         data.append(contentsOf: Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?><testsuite><testcase name=\"a\"/></testsuite>".utf8))
