@@ -10,8 +10,10 @@ public struct GateRequest: Sendable {
     }
 
     public var release: Release
-    public var rules: GateRules
-    public var policy: AuditReport.PolicyInfo
+    /// The policy the checks apply.
+    public var policy: Policy
+    /// The policy as the report names it (name, digest, exact text).
+    public var policyInfo: AuditReport.PolicyInfo
     public var trust: TrustStore
     /// Test evidence files; when empty, test evidence is read from git notes.
     public var testEvidence: [String]
@@ -21,12 +23,12 @@ public struct GateRequest: Sendable {
     public var repositoryOverride: String?
     public var now: Date
 
-    public init(release: Release, rules: GateRules, policy: AuditReport.PolicyInfo, trust: TrustStore,
+    public init(release: Release, policy: Policy, policyInfo: AuditReport.PolicyInfo, trust: TrustStore,
                 testEvidence: [String] = [], buildEvidence: [String] = [], repositoryOverride: String? = nil,
                 now: Date = Date()) {
         self.release = release
-        self.rules = rules
         self.policy = policy
+        self.policyInfo = policyInfo
         self.trust = trust
         self.testEvidence = testEvidence
         self.buildEvidence = buildEvidence
@@ -60,7 +62,7 @@ public struct Gate {
         }
 
         let evidence = try collectEvidence(request, release: releaseCommit?.id)
-        let expectedRepository = try request.rules.repository.map(RepositoryIdentity.normalize)
+        let expectedRepository = try request.policy.source.repository.map(RepositoryIdentity.normalize)
             ?? request.repositoryOverride.map(RepositoryIdentity.normalize)
             ?? Recorder(repo: repo, environment: [:]).originIdentity()
 
@@ -90,7 +92,7 @@ public struct Gate {
                     source: item.verified.loaded.source, sha256: item.verified.loaded.sha256,
                     signers: item.verified.signerKeyIDs, verified: item.problem == nil)
             },
-            policy: request.policy,
+            policy: request.policyInfo,
             tool: AuditReport.Tool(name: ToolInfo.name, version: ToolInfo.version),
             auditedAt: Timestamp.string(request.now))
     }

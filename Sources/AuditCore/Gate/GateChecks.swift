@@ -21,7 +21,7 @@ struct GateContext {
     var testedAmbiguity: String?
     var artifacts: [Artifact] = []
 
-    var rules: GateRules { request.rules }
+    var policy: Policy { request.policy }
 
     init(repo: Repository, request: GateRequest, facts: RepositoryFacts, releaseTag: Tag?, releaseCommit: Commit?,
          evidence: GateEvidence, expectedRepository: String?) {
@@ -139,10 +139,10 @@ struct GateContext {
     func testResult() -> CheckResult {
         let id = "test.result", title = "The tests of the tested commit passed"
         guard let testedCommit else {
-            let reason = testedAmbiguity ?? (rules.requireTestEvidence
+            let reason = testedAmbiguity ?? (policy.test.required
                 ? "no trusted test evidence about this repository: record it in CI with `release-audit record test`"
                 : "no test evidence (not required by the policy)")
-            return CheckResult(id: id, title: title, status: rules.requireTestEvidence || testedAmbiguity != nil ? .failed : .skipped, reason: reason)
+            return CheckResult(id: id, title: title, status: policy.test.required || testedAmbiguity != nil ? .failed : .skipped, reason: reason)
         }
         let records = testRecords.filter { $0.record.commit == testedCommit }
         // Per test run (suite set), the latest record decides: a re-run replaces a flaky failure.
@@ -153,7 +153,7 @@ struct GateContext {
             latest[key] = r
         }
         let used = latest.values.map(\.sha256).sorted()
-        let acceptable: (TestOutcome) -> Bool = { $0 == .passed || ($0 == .warned && self.rules.allowWarnedTests) }
+        let acceptable: (TestOutcome) -> Bool = { self.policy.test.accepts($0) }
         let bad = latest.values.filter { !acceptable($0.record.result) }.sorted { $0.sha256 < $1.sha256 }
         if let first = bad.first {
             let suites = first.record.suites.isEmpty ? "" : " (suite \(first.record.suites.joined(separator: ", ")))"
@@ -163,7 +163,7 @@ struct GateContext {
                                evidence: used)
         }
         let passedSuites = Set(latest.values.flatMap(\.record.suites))
-        let missing = rules.requiredSuites.filter { !passedSuites.contains($0) }
+        let missing = policy.test.requiredSuites.filter { !passedSuites.contains($0) }
         if !missing.isEmpty {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "required suite(s) without a passing record for \(testedCommit.short): \(missing.joined(separator: ", "))",
@@ -178,12 +178,12 @@ struct GateContext {
     // MARK: 4. Source match
 
     func sourceMatch() throws -> CheckResult {
-        let id = "source.match", title = "The release was built from the tested source (\(rules.match.rawValue))"
+        let id = "source.match", title = "The release was built from the tested source (\(policy.source.match.rawValue))"
         guard let release = releaseCommit else {
             return CheckResult(id: id, title: title, status: .failed, reason: "the release has no commit to compare (see release.tag)")
         }
         guard let testedCommit else {
-            let required = rules.requireTestEvidence || testedAmbiguity != nil
+            let required = policy.test.required || testedAmbiguity != nil
             return CheckResult(id: id, title: title, status: required ? .failed : .skipped,
                                reason: testedAmbiguity ?? "no trusted test evidence names a tested commit to compare with")
         }
@@ -205,10 +205,10 @@ struct GateContext {
         if let base = relation.mergeBase { facts["mergeBase"] = base.hex }
         let decisions = relation.changedPaths.map { change in
             PathDecision(path: change.path, kind: change.kind.rawValue,
-                         allowedBy: rules.allowedPaths.first { $0.matches(change.path) }?.pattern)
+                         allowedBy: policy.source.allowedPaths.first { $0.matches(change.path) }?.pattern)
         }
         let relationText = Self.describe(relation, from: tested.id, to: release.id)
-        switch rules.match {
+        switch policy.source.match {
         case .exactCommit:
             if relation.kind == .sameCommit {
                 return CheckResult(id: id, title: title, status: .passed,
@@ -228,7 +228,7 @@ struct GateContext {
                                reason: "the release tree differs from the tested tree: \(relationText)",
                                evidence: used, facts: facts, paths: decisions)
         case .allowedDiff:
-            if rules.requireDescendant && relation.kind == .diverged {
+            if policy.source.requireDescendant && relation.kind == .diverged {
                 return CheckResult(id: id, title: title, status: .failed,
                                    reason: "the release commit \(release.id.short) does not descend from the tested commit \(tested.id.short): \(relationText)",
                                    evidence: used, facts: facts, paths: decisions)
@@ -264,8 +264,8 @@ struct GateContext {
     func buildSource() -> CheckResult {
         let id = "build.source", title = "The build evidence names the release commit"
         guard !buildRecords.isEmpty else {
-            return CheckResult(id: id, title: title, status: rules.requireBuildEvidence ? .failed : .skipped,
-                               reason: rules.requireBuildEvidence
+            return CheckResult(id: id, title: title, status: policy.build.required ? .failed : .skipped,
+                               reason: policy.build.required
                                    ? "no trusted build evidence about this repository: record it with `release-audit record build`"
                                    : "no build evidence (not required by the policy)")
         }
@@ -294,6 +294,9 @@ struct GateContext {
     func releaseTagCheck() -> CheckResult {
         let id = "release.tag", title = "The release tag exists, matches the policy and names the build commit"
         guard case .tag(let requested) = request.release else {
+            if policy.tag.required {
+                return CheckResult(id: id, title: title, status: .failed, reason: "the policy requires a release tag; audit with --release TAG")
+            }
             return CheckResult(id: id, title: title, status: .skipped, reason: "no release tag given (--release-rev)")
         }
         guard let tag = releaseTag else {
@@ -303,11 +306,11 @@ struct GateContext {
             return CheckResult(id: id, title: title, status: .failed, reason: "tag \(tag.name) names a \(tag.targetType.rawValue), not a commit")
         }
         var problems: [String] = []
-        if rules.tagScheme.classify(tag.name)?.rcNumber != nil || rules.tagScheme.classify(tag.name) == nil {
-            problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(rules.tagScheme.description)")
+        if policy.tagScheme.classify(tag.name)?.rcNumber != nil || policy.tagScheme.classify(tag.name) == nil {
+            problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.description)")
         }
-        if rules.requireAnnotatedTag && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
-        if rules.requireSignedTag && !tag.isSigned { problems.append("\(tag.name) is not signed; the policy requires a signed tag") }
+        if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
+        if policy.tag.signed && !tag.isSigned { problems.append("\(tag.name) is not signed; the policy requires a signed tag") }
         var used: [String] = []
         for build in buildRecords {
             if let name = build.record.tagName, name != tag.name {
@@ -332,14 +335,15 @@ struct GateContext {
 
     func rcToGA() throws -> CheckResult {
         let id = "release.rc-to-ga", title = "The GA matches its last release candidate"
-        guard let mode = rules.rcMatch else {
+        let mode = policy.rc.match
+        if mode == .off {
             return CheckResult(id: id, title: title, status: .skipped, reason: "the policy's RC -> GA rule is off")
         }
         guard let tag = releaseTag, let gaCommitID = tag.commit, let release = releaseCommit,
-              let kind = rules.tagScheme.classify(tag.name), kind.rcNumber == nil else {
+              let kind = policy.tagScheme.classify(tag.name), kind.rcNumber == nil else {
             return CheckResult(id: id, title: title, status: .failed, reason: "no GA release tag to compare with its release candidates (see release.tag)")
         }
-        let all = try ReleaseCandidates.releaseTags(in: repo, scheme: rules.tagScheme)
+        let all = try ReleaseCandidates.releaseTags(in: repo, scheme: policy.tagScheme)
         let ga = ReleaseTag(tag: tag, version: kind.version, rcNumber: nil, createdAt: try ReleaseCandidates.createdAt(tag, in: repo))
         let selection = ReleaseCandidates.lastRC(for: ga, among: all)
         var facts = ["why": selection.reason]
@@ -351,12 +355,12 @@ struct GateContext {
         let relation = try SourceRelation.between(try repo.commit(rcCommitID), release, in: repo)
         facts["relation"] = relation.kind.rawValue
         let decisions = relation.changedPaths.map { change in
-            PathDecision(path: change.path, kind: change.kind.rawValue, allowedBy: rules.allowedPaths.first { $0.matches(change.path) }?.pattern)
+            PathDecision(path: change.path, kind: change.kind.rawValue, allowedBy: policy.source.allowedPaths.first { $0.matches(change.path) }?.pattern)
         }
         let text = Self.describe(relation, from: rcCommitID, to: gaCommitID)
         let ok: Bool
         switch mode {
-        case .exactCommit: ok = relation.kind == .sameCommit
+        case .off, .sameCommit: ok = relation.kind == .sameCommit
         case .sameTree: ok = relation.kind == .sameCommit || relation.kind == .sameTree
         case .allowedDiff: ok = relation.kind != .diverged && decisions.allSatisfy { $0.allowedBy != nil }
         }
@@ -371,19 +375,19 @@ struct GateContext {
         let id = "worktree.clean", title = "The work tree was clean at test and build time"
         var problems: [String] = []
         var used: [String] = []
-        if rules.cleanAtTest {
+        if policy.test.cleanWorktree {
             for r in testRecords where r.record.commit == testedCommit && !r.record.dirtyPaths.isEmpty {
                 problems.append("tests ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
                 used.append(r.sha256)
             }
         }
-        if rules.cleanAtBuild {
+        if policy.build.cleanWorktree {
             for r in buildRecords where !r.record.dirtyPaths.isEmpty {
                 problems.append("the build ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
                 used.append(r.sha256)
             }
         }
-        if !rules.cleanAtTest && !rules.cleanAtBuild {
+        if !policy.test.cleanWorktree && !policy.build.cleanWorktree {
             return CheckResult(id: id, title: title, status: .skipped, reason: "the policy does not require clean work trees")
         }
         if !problems.isEmpty {
@@ -396,7 +400,7 @@ struct GateContext {
 
     func protectedBranch() throws -> CheckResult {
         let id = "source.protected-branch", title = "The tested commit is on a protected branch"
-        guard !rules.protectedBranches.isEmpty else {
+        guard !policy.source.branches.isEmpty else {
             return CheckResult(id: id, title: title, status: .skipped, reason: "the policy names no protected branches")
         }
         guard let testedCommit else {
@@ -413,9 +417,9 @@ struct GateContext {
                 guard let slash = rest.firstIndex(of: "/") else { continue }
                 short = String(rest[rest.index(after: slash)...])
             }
-            if short != "HEAD", rules.protectedBranches.contains(where: { $0.matches(short) }) { candidates.append(ref) }
+            if short != "HEAD", policy.source.branches.contains(where: { $0.matches(short) }) { candidates.append(ref) }
         }
-        let patterns = rules.protectedBranches.map(\.pattern).joined(separator: ", ")
+        let patterns = policy.source.branches.map(\.pattern).joined(separator: ", ")
         if candidates.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: "no branch matching \(patterns) exists here: fetch the branches")
         }
@@ -439,7 +443,7 @@ struct GateContext {
         }
         var problems: [String] = []
         let newestTest = tests.compactMap(\.record.recordedAt).max()
-        if let maxAge = rules.maxEvidenceAge {
+        if let maxAge = policy.test.maxAge?.timeInterval {
             if let newestTest {
                 let age = request.now.timeIntervalSince(newestTest)
                 if age > maxAge {
@@ -450,6 +454,15 @@ struct GateContext {
             }
         }
         let firstBuild = buildRecords.compactMap(\.record.recordedAt).min()
+        if let maxAge = policy.build.maxAge?.timeInterval, !buildRecords.isEmpty {
+            if let newestBuild = buildRecords.compactMap(\.record.recordedAt).max() {
+                if request.now.timeIntervalSince(newestBuild) > maxAge {
+                    problems.append("the build evidence is \(Self.duration(request.now.timeIntervalSince(newestBuild))) old; the policy allows \(Self.duration(maxAge))")
+                }
+            } else {
+                problems.append("the build evidence has no recording time, so its age cannot be proven")
+            }
+        }
         if let firstBuild, let oldestTest = tests.compactMap(\.record.recordedAt).min(), oldestTest > firstBuild {
             problems.append("the test evidence was recorded (\(Timestamp.string(oldestTest))) after the build (\(Timestamp.string(firstBuild)))")
         }
@@ -457,7 +470,7 @@ struct GateContext {
         if !problems.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
         }
-        if rules.maxEvidenceAge == nil && (newestTest == nil || firstBuild == nil) {
+        if policy.test.maxAge == nil && (newestTest == nil || firstBuild == nil) {
             return CheckResult(id: id, title: title, status: .warned,
                                reason: "no maximum age in the policy and no recording times to order test before build", evidence: used)
         }

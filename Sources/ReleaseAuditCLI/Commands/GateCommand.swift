@@ -94,8 +94,7 @@ struct GateCommand: ParsableCommand {
 
             let request = GateRequest(
                 release: release.map { .tag($0) } ?? .revision(releaseRev ?? "HEAD"),
-                rules: try GateRules(policy: loadedPolicy.policy),
-                policy: loadedPolicy.reportInfo, trust: trust,
+                policy: loadedPolicy.policy, policyInfo: loadedPolicy.reportInfo, trust: trust,
                 testEvidence: testEvidence, buildEvidence: buildEvidence, repositoryOverride: repositoryURI)
             let report = try Gate(repo: repo).run(request)
 
