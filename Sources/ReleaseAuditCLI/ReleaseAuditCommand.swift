@@ -15,6 +15,7 @@ public struct ReleaseAuditCommand: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [
             InspectCommand.self,
+            PolicyCommand.self,
         ]
     )
 
