@@ -120,6 +120,8 @@ import Testing
          "policies/x.yml:5: trusted_keys.tester.threshold: repeated key (first at line 4); each key may appear once"),
         ("{\n  \"version\": 1,\n  \"source\": {\n    \"match\": \"same-tree\",\n    \"match\": \"exact-commit\"\n  }\n}\n",
          "policies/x.yml:5: source.match: repeated key (first at line 4); each key may appear once"),
+        ("version: 1\n!t version: 1\n",
+         "policies/x.yml:2: version: repeated key (first at line 1); each key may appear once"),
         ("{\"version\": 1, \"test\": {\"required\": true}, \"test\": {}}",
          "policies/x.yml:1: test: repeated key (first at line 1); each key may appear once"),
         // Not a mapping, or not one document.
@@ -172,6 +174,11 @@ import Testing
         #expect(throws: PolicyError.unreadable(file: Self.file, reason: "larger than 256 KiB; a policy is a short file")) {
             try Policy.parse(Data(text.utf8), file: Self.file, baseDirectory: "/")
         }
+    }
+
+    @Test func deepBlockNestingIsAnErrorNotACrash() {
+        let text = "version: 1\nx:\n" + String(repeating: "- ", count: 50_000) + "a\n"
+        #expect(throws: PolicyError.self) { try Policy.parse(Data(text.utf8), file: Self.file, baseDirectory: "/") }
     }
 
     @Test func aliasBombsAreNotExpanded() throws {

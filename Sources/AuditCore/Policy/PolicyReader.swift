@@ -16,7 +16,8 @@ struct PolicyReader {
 
     /// Policies are small; a bound keeps a hostile file from costing much.
     static let maxBytes = 256 * 1024
-    /// Deeper flow nesting is refused before Yams' recursive composer could exhaust the stack.
+    /// Deeper flow nesting is refused with a plain message. (libyaml itself stops at 1000 levels
+    /// of any nesting, which keeps Yams' recursive composer within the stack.)
     static let maxNesting = 64
 
     func read(_ text: String) throws -> Policy {
@@ -29,12 +30,12 @@ struct PolicyReader {
             throw invalid(version.value, "version", "unsupported version \(describe(version.value)); this release-audit reads version \(Policy.formatVersion)")
         }
         var policy = Policy()
-        if let node = top["source"] { policy.source = try readSource(node.value) }
-        if let node = top["test"] { policy.test = try readTest(node.value) }
-        if let node = top["build"] { policy.build = try readBuild(node.value) }
-        if let node = top["trusted_keys"] { policy.trustedKeys = try readTrustedKeys(node.value) }
-        if let node = top["tag"] { policy.tag = try readTag(node.value) }
-        if let node = top["rc"] { policy.rc = try readCandidates(node.value, allowedPaths: policy.source.allowedPaths) }
+        try top.read("source") { node, _ in policy.source = try readSource(node) }
+        try top.read("test") { node, _ in policy.test = try readTest(node) }
+        try top.read("build") { node, _ in policy.build = try readBuild(node) }
+        try top.read("trusted_keys") { node, _ in policy.trustedKeys = try readTrustedKeys(node) }
+        try top.read("tag") { node, _ in policy.tag = try readTag(node) }
+        try top.read("rc") { node, _ in policy.rc = try readCandidates(node, allowedPaths: policy.source.allowedPaths) }
         return policy
     }
 
@@ -296,9 +297,10 @@ struct PolicyReader {
             guard allowed.contains(name) else {
                 throw PolicyError.invalid(file: file, line: line, key: full, message: "unknown key; allowed here: \(allowed.joined(separator: ", "))")
             }
-            // Yams rejects repeated keys already; this guard keeps the rule even if it stops doing so.
-            guard entries[name] == nil else {
-                throw PolicyError.invalid(file: file, line: line, key: full, message: "repeated key")
+            // Yams rejects keys equal in text and tag; this also catches `version` against `!t version`.
+            if let first = entries[name] {
+                throw PolicyError.invalid(file: file, line: line, key: full,
+                                          message: "repeated key (first at line \(first.keyLine)); each key may appear once")
             }
             entries[name] = (line, value)
         }
