@@ -18,6 +18,7 @@ public struct ReleaseAuditCommand: ParsableCommand {
             KeygenCommand.self,
             RecordCommand.self,
             VerifyEvidenceCommand.self,
+            PolicyCommand.self,
             GateCommand.self,
             VerifyCommand.self,
             DemoCommand.self,

@@ -1,0 +1,232 @@
+/// What must hold for a release to pass the gate: how the released source may relate to the
+/// tested source, which evidence is needed and whom to trust for it, and the tag rules.
+///
+/// `Policy()` is the `exact-commit` policy: every field's default is the documented default of
+/// its key (see `policies/README.md`). Policies are read with `Policy.load(nameOrPath:)`.
+public struct Policy: Sendable, Equatable {
+    /// The preset used when no policy is named.
+    public static let defaultName = "exact-commit"
+    /// The policy format version this release-audit reads (the `version` key).
+    public static let formatVersion = 1
+
+    /// `source`: how the release commit may differ from the tested commit.
+    public var source: Source
+    /// `test`: what the test evidence must say.
+    public var test: TestEvidence
+    /// `build`: what the build evidence must say.
+    public var build: BuildEvidence
+    /// `trusted_keys`: whose signatures count, per role.
+    public var trustedKeys: TrustedKeys
+    /// `tag`: the release tag's name and kind.
+    public var tag: ReleaseTag
+    /// `rc`: release-candidate tags and how a GA must relate to them.
+    public var rc: CandidateRule
+
+    public init(source: Source = Source(), test: TestEvidence = TestEvidence(), build: BuildEvidence = BuildEvidence(),
+                trustedKeys: TrustedKeys = TrustedKeys(), tag: ReleaseTag = ReleaseTag(), rc: CandidateRule = CandidateRule()) {
+        self.source = source
+        self.test = test
+        self.build = build
+        self.trustedKeys = trustedKeys
+        self.tag = tag
+        self.rc = rc
+    }
+
+    /// The release stream's tag scheme: `tag.prefix`, `tag.pattern` and `rc.patterns`.
+    public var tagScheme: ReleaseTagScheme {
+        ReleaseTagScheme(checkedPrefix: tag.prefix, release: tag.pattern, candidates: rc.patterns)
+    }
+}
+
+extension Policy {
+    /// How the release commit must relate to the tested commit (`source.match`).
+    public enum SourceMatch: String, Sendable, CaseIterable {
+        /// The very same commit.
+        case exactCommit = "exact-commit"
+        /// Commits may differ if their trees are identical (re-committed, re-signed).
+        case sameTree = "same-tree"
+        /// Only paths matching `allowedPaths` may differ (and, by default, the release descends from the tested commit).
+        case allowedDiff = "allowed-diff"
+    }
+
+    /// The `source` section.
+    public struct Source: Sendable, Equatable {
+        /// `match`; default `exact-commit`.
+        public var match: SourceMatch
+        /// `allowed_paths`: globs of paths that may differ under `allowed-diff` (also used by `rc.match: allowed-diff`); default empty.
+        public var allowedPaths: [PathGlob]
+        /// `require_descendant`: under `allowed-diff`, the release commit must descend from the tested commit; default true.
+        public var requireDescendant: Bool
+        /// `branches`: the tested commit must be reachable from a branch matching one of these globs; empty (the default) means no check.
+        public var branches: [PathGlob]
+        /// `repository`: the repository identity (URL) the evidence must name; nil (the default) means no check.
+        public var repository: String?
+
+        public init(match: SourceMatch = .exactCommit, allowedPaths: [PathGlob] = [], requireDescendant: Bool = true,
+                    branches: [PathGlob] = [], repository: String? = nil) {
+            self.match = match
+            self.allowedPaths = allowedPaths
+            self.requireDescendant = requireDescendant
+            self.branches = branches
+            self.repository = repository
+        }
+
+        /// Whether a changed path is one that `allowed_paths` lets differ.
+        public func allowsChange(to path: String) -> Bool {
+            allowedPaths.contains { $0.matches(path) }
+        }
+
+        /// Whether a branch name matches one of `branches`.
+        public func includesBranch(_ name: String) -> Bool {
+            branches.contains { $0.matches(name) }
+        }
+    }
+
+    /// The `test` section.
+    public struct TestEvidence: Sendable, Equatable {
+        /// `required`: test evidence must be present; default true.
+        public var required: Bool
+        /// `minimum_result`: `PASSED` (the default) or `WARNED` (which accepts PASSED and WARNED).
+        public var minimumResult: TestOutcome
+        /// `required_suites`: suite names the test evidence must cover (all of them); default empty.
+        public var requiredSuites: [String]
+        /// `clean_worktree`: the work tree must have been clean when tests ran; default true.
+        public var cleanWorktree: Bool
+        /// `max_age`: the test evidence may be at most this old; nil (the default) means no limit.
+        public var maxAge: PolicyDuration?
+
+        public init(required: Bool = true, minimumResult: TestOutcome = .passed, requiredSuites: [String] = [],
+                    cleanWorktree: Bool = true, maxAge: PolicyDuration? = nil) {
+            self.required = required
+            self.minimumResult = minimumResult
+            self.requiredSuites = requiredSuites
+            self.cleanWorktree = cleanWorktree
+            self.maxAge = maxAge
+        }
+
+        /// Whether a recorded test outcome meets `minimumResult` (FAILED never does).
+        public func accepts(_ outcome: TestOutcome) -> Bool {
+            switch outcome {
+            case .passed: return true
+            case .warned: return minimumResult == .warned
+            case .failed: return false
+            }
+        }
+    }
+
+    /// The `build` section.
+    public struct BuildEvidence: Sendable, Equatable {
+        /// `required`: build evidence must be present; default true.
+        public var required: Bool
+        /// `clean_worktree`: the work tree must have been clean at build time; default true.
+        public var cleanWorktree: Bool
+        /// `max_age`: the build evidence may be at most this old; nil (the default) means no limit.
+        public var maxAge: PolicyDuration?
+
+        public init(required: Bool = true, cleanWorktree: Bool = true, maxAge: PolicyDuration? = nil) {
+            self.required = required
+            self.cleanWorktree = cleanWorktree
+            self.maxAge = maxAge
+        }
+    }
+
+    /// One trusted public key, as the policy names it; loading it is the signing layer's job.
+    public enum TrustedKey: Sendable, Hashable {
+        /// A PEM file, as an absolute path (relative paths are resolved against the policy file's directory).
+        case file(String)
+        /// A PEM text written in the policy itself.
+        case pem(String)
+    }
+
+    /// The keys trusted for one role, and how many of them must have signed.
+    public struct RoleTrust: Sendable, Equatable {
+        /// `keys`; default empty.
+        public var keys: [TrustedKey]
+        /// `threshold`: how many distinct trusted keys must have signed; default 1.
+        public var threshold: Int
+
+        public init(keys: [TrustedKey] = [], threshold: Int = 1) {
+            self.keys = keys
+            self.threshold = threshold
+        }
+    }
+
+    /// The `trusted_keys` section: one `RoleTrust` per role.
+    public struct TrustedKeys: Sendable, Equatable {
+        public var tester: RoleTrust
+        public var builder: RoleTrust
+        public var auditor: RoleTrust
+
+        public init(tester: RoleTrust = RoleTrust(), builder: RoleTrust = RoleTrust(), auditor: RoleTrust = RoleTrust()) {
+            self.tester = tester
+            self.builder = builder
+            self.auditor = auditor
+        }
+
+        /// The trust for a role.
+        public subscript(role: Role) -> RoleTrust {
+            get {
+                switch role {
+                case .tester: return tester
+                case .builder: return builder
+                case .auditor: return auditor
+                }
+            }
+            set {
+                switch role {
+                case .tester: tester = newValue
+                case .builder: builder = newValue
+                case .auditor: auditor = newValue
+                }
+            }
+        }
+    }
+
+    /// The `tag` section.
+    public struct ReleaseTag: Sendable, Equatable {
+        /// `prefix`: literal text in front of every release and RC tag (a stream, e.g. `chart/`); default empty.
+        public var prefix: String
+        /// `pattern`: the GA tag pattern (after the prefix); default `v{version}`.
+        public var pattern: TagPattern
+        /// `required`: the release must be identified by a tag matching the scheme; default false.
+        public var required: Bool
+        /// `annotated`: the release tag must be an annotated tag; default false.
+        public var annotated: Bool
+        /// `signed`: the release tag must carry a signature (signed tags are annotated); default false.
+        public var signed: Bool
+
+        public init(prefix: String = "", pattern: TagPattern = .defaultRelease, required: Bool = false,
+                    annotated: Bool = false, signed: Bool = false) {
+            self.prefix = prefix
+            self.pattern = pattern
+            self.required = required
+            self.annotated = annotated
+            self.signed = signed
+        }
+    }
+
+    /// How a GA release must relate to the release candidates of its version (`rc.match`).
+    public enum CandidateMatch: String, Sendable, CaseIterable {
+        /// No RC rule.
+        case off
+        /// The GA commit is the commit of an RC of the same version.
+        case sameCommit = "same-commit"
+        /// The GA tree is the tree of an RC of the same version.
+        case sameTree = "same-tree"
+        /// The GA differs from an RC of the same version only in `source.allowed_paths`.
+        case allowedDiff = "allowed-diff"
+    }
+
+    /// The `rc` section.
+    public struct CandidateRule: Sendable, Equatable {
+        /// `patterns`: RC tag patterns (after `tag.prefix`), each with `{n}`; default `v{version}-rc.{n}`, `v{version}-rc{n}`.
+        public var patterns: [TagPattern]
+        /// `match`; default `off`.
+        public var match: CandidateMatch
+
+        public init(patterns: [TagPattern] = TagPattern.defaultReleaseCandidates, match: CandidateMatch = .off) {
+            self.patterns = patterns
+            self.match = match
+        }
+    }
+}

@@ -1,0 +1,163 @@
+/// The policy written out with every key present and every default filled in (`policy check`).
+///
+/// Reading either form back gives an equal policy. Keys come in the documented order, not sorted.
+extension Policy {
+    /// The policy as YAML: two-space indentation, strings quoted whenever any YAML reader could take them for something else.
+    public func canonicalYAML() -> String {
+        var out = ""
+        Self.writeYAML(document, indent: "", into: &out)
+        return out
+    }
+
+    /// The policy as pretty-printed JSON, keys in the same order as the YAML form.
+    public func canonicalJSON() -> String {
+        var out = ""
+        Self.writeJSON(.map(document), indent: "", into: &out)
+        return out + "\n"
+    }
+
+    /// A value of the canonical document.
+    private indirect enum Value {
+        case string(String)
+        case int(Int)
+        case bool(Bool)
+        case null
+        case list([Value])
+        case map([(String, Value)])
+    }
+
+    private var document: [(String, Value)] {
+        func strings(_ items: [String]) -> Value { .list(items.map(Value.string)) }
+        func optional(_ s: String?) -> Value { s.map(Value.string) ?? .null }
+        func keys(_ trust: RoleTrust) -> Value {
+            .map([
+                ("keys", .list(trust.keys.map { key in
+                    switch key {
+                    case .file(let path): return .string(path)
+                    case .pem(let pem): return .string(pem)
+                    }
+                })),
+                ("threshold", .int(trust.threshold)),
+            ])
+        }
+        return [
+            ("version", .int(Self.formatVersion)),
+            ("source", .map([
+                ("match", .string(source.match.rawValue)),
+                ("allowed_paths", strings(source.allowedPaths.map(\.pattern))),
+                ("require_descendant", .bool(source.requireDescendant)),
+                ("branches", strings(source.branches.map(\.pattern))),
+                ("repository", optional(source.repository)),
+            ])),
+            ("test", .map([
+                ("required", .bool(test.required)),
+                ("minimum_result", .string(test.minimumResult.rawValue)),
+                ("required_suites", strings(test.requiredSuites)),
+                ("clean_worktree", .bool(test.cleanWorktree)),
+                ("max_age", optional(test.maxAge?.description)),
+            ])),
+            ("build", .map([
+                ("required", .bool(build.required)),
+                ("clean_worktree", .bool(build.cleanWorktree)),
+                ("max_age", optional(build.maxAge?.description)),
+            ])),
+            ("trusted_keys", .map(Role.allCases.map { ($0.rawValue, keys(trustedKeys[$0])) })),
+            ("tag", .map([
+                ("prefix", .string(tag.prefix)),
+                ("pattern", .string(tag.pattern.pattern)),
+                ("required", .bool(tag.required)),
+                ("annotated", .bool(tag.annotated)),
+                ("signed", .bool(tag.signed)),
+            ])),
+            ("rc", .map([
+                ("patterns", strings(rc.patterns.map(\.pattern))),
+                ("match", .string(rc.match.rawValue)),
+            ])),
+        ]
+    }
+
+    // MARK: YAML
+
+    private static func writeYAML(_ members: [(String, Value)], indent: String, into out: inout String) {
+        for (key, value) in members {
+            switch value {
+            case .map(let inner):
+                out += "\(indent)\(key):\n"
+                writeYAML(inner, indent: indent + "  ", into: &out)
+            case .list(let items) where !items.isEmpty:
+                out += "\(indent)\(key):\n"
+                for item in items { out += "\(indent)  - \(yamlScalar(item))\n" }
+            default:
+                out += "\(indent)\(key): \(yamlScalar(value))\n"
+            }
+        }
+    }
+
+    /// A scalar (or empty list) on one line. Strings stay plain only when made of name characters and
+    /// not a word some YAML reader takes for a Boolean or null; otherwise they are JSON-quoted, which
+    /// is valid YAML double-quoted style.
+    private static func yamlScalar(_ value: Value) -> String {
+        switch value {
+        case .string(let s):
+            let special: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
+            let isPlain = s.unicodeScalars.first.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) } == true
+                && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._/-".unicodeScalars.contains($0) }
+                && !special.contains(s.lowercased())
+            return isPlain ? s : jsonString(s)
+        case .int(let n): return String(n)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .list: return "[]"
+        case .map: return "{}"
+        }
+    }
+
+    // MARK: JSON
+
+    private static func writeJSON(_ value: Value, indent: String, into out: inout String) {
+        let inner = indent + "  "
+        switch value {
+        case .map(let members) where !members.isEmpty:
+            out += "{\n"
+            for (index, (key, member)) in members.enumerated() {
+                out += inner + jsonString(key) + ": "
+                writeJSON(member, indent: inner, into: &out)
+                out += index == members.count - 1 ? "\n" : ",\n"
+            }
+            out += indent + "}"
+        case .list(let items) where !items.isEmpty:
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += inner
+                writeJSON(item, indent: inner, into: &out)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += indent + "]"
+        case .map: out += "{}"
+        case .list: out += "[]"
+        case .string(let s): out += jsonString(s)
+        case .int(let n): out += String(n)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        }
+    }
+
+    /// A JSON string literal (also a YAML double-quoted scalar): `"` and `\` and control characters escaped.
+    private static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029 || c.value == 0xFEFF:
+                let hex = String(c.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}
