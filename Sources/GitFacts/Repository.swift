@@ -348,6 +348,18 @@ public final class Repository {
 
     // MARK: Repository facts
 
+    /// A configuration value (repository, global and system configuration), nil when unset.
+    public func configString(_ key: String) throws -> String? {
+        var config: OpaquePointer?
+        try Libgit2.check(git_repository_config_snapshot(&config, handle), "git_repository_config_snapshot")
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        let code = git_config_get_string(&value, config, key)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try Libgit2.check(code, "git_config_get_string")
+        return value.map { String(cString: $0) }
+    }
+
     /// Facts about the repository as a whole: shallow, bare, remotes, current branch, replace refs.
     public func facts() throws -> RepositoryFacts {
         var remotes: [Remote] = []
@@ -356,11 +368,11 @@ public final class Repository {
         defer { git_strarray_dispose(&names) }
         for i in 0..<names.count {
             guard let cName = names.strings[i] else { continue }
-            var remote: OpaquePointer?
-            guard git_remote_lookup(&remote, handle, cName) == 0 else { continue }
-            defer { git_remote_free(remote) }
-            let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
-            remotes.append(Remote(name: String(cString: cName), url: RemoteURL.strippingCredentials(url)))
+            let name = String(cString: cName)
+            // The URL as configured: git_remote_lookup would apply url.<base>.insteadOf rewrites,
+            // which are a local transport detail, not the repository's identity.
+            let url = try configString("remote.\(name).url") ?? ""
+            remotes.append(Remote(name: name, url: RemoteURL.strippingCredentials(url)))
         }
 
         var currentBranch: String?

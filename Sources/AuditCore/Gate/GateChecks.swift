@@ -307,7 +307,7 @@ struct GateContext {
         }
         var problems: [String] = []
         if policy.tagScheme.classify(tag.name)?.rcNumber != nil || policy.tagScheme.classify(tag.name) == nil {
-            problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.description)")
+            problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.prefix)\(policy.tagScheme.release.pattern)")
         }
         if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
         if policy.tag.signed && !tag.isSigned { problems.append("\(tag.name) is not signed; the policy requires a signed tag") }
@@ -423,7 +423,7 @@ struct GateContext {
         if candidates.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: "no branch matching \(patterns) exists here: fetch the branches")
         }
-        for ref in candidates where (try? repo.objectType(ref.target)) == .commit {
+        for ref in candidates where repo.objectType(ref.target) == .commit {
             if try repo.isAncestor(testedCommit, of: ref.target) {
                 return CheckResult(id: id, title: title, status: .passed, reason: "\(testedCommit.short) is reachable from \(ref.name)",
                                    facts: ["branch": ref.name])

@@ -35,6 +35,9 @@ struct DemoCommand: ParsableCommand {
             for name in ["ci", "release", "auditor"] {
                 try expect(0, ["keygen", "--out", "\(keys)/\(name)"])
             }
+            let policy = root + "/release-policy.yml"
+            try Data(Self.policyText.utf8).write(to: URL(fileURLWithPath: policy))
+            note("policy \(policy): the exact-commit rule, the RC -> GA rule, and which key signs what")
             let repo = try Repository.create(at: project)
             try repo.addRemote(name: "origin", url: "https://github.com/example/widget.git")
             let c1 = try repo.commitFiles(["README.md": "# widget\n", "VERSION": "1.0.0\n", "src/widget.swift": "let speed = 1\n"],
@@ -50,8 +53,7 @@ struct DemoCommand: ParsableCommand {
             let artifact = try writeArtifact(root: root, name: "widget-1.0.0.tar.gz", contents: "widget 1.0.0 rebuilt at release time\n")
             try expect(0, ["record", "build", "--repo", project, "--rev", "v1.0.0", "--version", "1.0.0",
                            "--artifact-file", artifact, "--key", "\(keys)/release.key", "--notes"])
-            try expect(0, ["gate", "--repo", project, "--release", "v1.0.0",
-                           "--trusted-key", "\(keys)/ci.pub", "\(keys)/release.pub",
+            try expect(0, ["gate", "--repo", project, "--release", "v1.0.0", "--policy", policy,
                            "--key", "\(keys)/auditor.key", "--out", "\(reports)/v1.0.0.json"])
             note("PASSED as expected: the release was built from exactly the commit CI tested.")
 
@@ -68,8 +70,7 @@ struct DemoCommand: ParsableCommand {
             let artifact2 = try writeArtifact(root: root, name: "widget-1.1.0.tar.gz", contents: "widget 1.1.0\n")
             try expect(0, ["record", "build", "--repo", project, "--rev", "v1.1.0", "--version", "1.1.0",
                            "--artifact-file", artifact2, "--key", "\(keys)/release.key", "--notes"])
-            try expect(1, ["gate", "--repo", project, "--release", "v1.1.0",
-                           "--trusted-key", "\(keys)/ci.pub", "\(keys)/release.pub",
+            try expect(1, ["gate", "--repo", project, "--release", "v1.1.0", "--policy", policy,
                            "--key", "\(keys)/auditor.key", "--out", "\(reports)/v1.1.0.json"])
             note("FAILED as expected: \(c3.short) is not the commit CI tested (\(c2.short)).")
 
@@ -84,6 +85,24 @@ struct DemoCommand: ParsableCommand {
             note("look at the evidence:  git -C \(project) notes --ref=release-audit show v1.1.0^")
         }
     }
+
+    /// The demo's policy: exact commit, annotated GA tags on the commit of their last RC, a key per role.
+    static let policyText = """
+        # The demo's release policy: the exact-commit rule, plus the RC -> GA rule and a key per role.
+        version: 1
+        source:
+          match: exact-commit
+        trusted_keys:
+          tester:
+            keys: [keys/ci.pub]
+          builder:
+            keys: [keys/release.pub]
+        tag:
+          annotated: true
+        rc:
+          match: same-commit
+
+        """
 
     private func makeRoot() throws -> String {
         if let dir {

@@ -81,7 +81,7 @@ struct GateCommand: ParsableCommand {
             // Everything that can make the input unusable is checked before the audit and before any write.
             let loadedPolicy = try Policy.load(nameOrPath: policy)
             let signer = try SigningKey.load(from: key)
-            let extraKeys = try trustedKey.map(PublicKey.load(from:))
+            let extraKeys = try trustedKey.map { try PublicKey.load(from: $0) }
             let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
             let repo = try repository.open()
             let path = reportPath

@@ -38,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let ok = try reportingErrors { () -> Bool in
-            let keys = try trustedKey.map(PublicKey.load(from:))
+            let keys = try trustedKey.map { try PublicKey.load(from: $0) }
             let envelopes = try EvidenceSource.load(path: report)
             guard envelopes.count == 1, let loaded = envelopes.first else {
                 throw InputError("\(report) holds \(envelopes.count) envelopes; a report is one envelope")

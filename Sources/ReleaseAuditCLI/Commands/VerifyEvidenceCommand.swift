@@ -46,7 +46,7 @@ struct VerifyEvidenceCommand: ParsableCommand {
 
     func run() throws {
         let allVerified = try reportingErrors { () -> Bool in
-            let keys = try trustedKey.map(PublicKey.load(from:))
+            let keys = try trustedKey.map { try PublicKey.load(from: $0) }
             var loaded: [LoadedEnvelope] = []
             if let notes {
                 let repo = try repository.open()
