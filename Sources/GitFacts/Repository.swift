@@ -186,10 +186,21 @@ public final class Repository {
     }
 
     /// Whether a tag message carries a signature block (PGP, SSH or X.509), as git appends them.
+    ///
+    /// Git's rule (`parse_signed_buffer`): a signature starts at a line that begins with one of
+    /// these markers; the marker anywhere else in a line is just text.
     static func carriesSignature(_ message: String) -> Bool {
-        message.contains("-----BEGIN PGP SIGNATURE-----") || message.contains("-----BEGIN SSH SIGNATURE-----")
-            || message.contains("-----BEGIN SIGNED MESSAGE-----")
+        message.split(separator: "\n", omittingEmptySubsequences: true).contains { line in
+            signatureMarkers.contains { line.hasPrefix($0) }
+        }
     }
+
+    /// The lines that open a signature block, per signing format, as git 2.39 knows them.
+    private static let signatureMarkers = [
+        "-----BEGIN PGP SIGNATURE-----", "-----BEGIN PGP MESSAGE-----",  // OpenPGP
+        "-----BEGIN SIGNED MESSAGE-----",  // X.509 (gpgsm)
+        "-----BEGIN SSH SIGNATURE-----",  // SSH
+    ]
 
     // MARK: References
 
