@@ -348,11 +348,10 @@ public final class Repository {
             let delta = (entry.index_to_workdir ?? entry.head_to_index)?.pointee
             guard let delta, let cPath = delta.new_file.path ?? delta.old_file.path else { continue }
             let path = String(cString: cPath)
-            if status == GIT_STATUS_WT_NEW.rawValue {
-                untracked.append(path)
-            } else {
-                changed.append(path)
-            }
+            // One entry can be both: `git rm --cached f` stages a deletion and leaves f untracked,
+            // and git lists it twice ("D  f" and "?? f").
+            if status & GIT_STATUS_WT_NEW.rawValue != 0 { untracked.append(path) }
+            if status & ~GIT_STATUS_WT_NEW.rawValue != 0 { changed.append(path) }
         }
         return WorkTreeStatus(hasWorkTree: true, changedPaths: changed.sorted(), untrackedPaths: untracked.sorted())
     }

@@ -135,8 +135,8 @@ public struct WorkTreeStatus: Hashable, Sendable {
     /// Untracked paths (files, not directories), sorted.
     public var untrackedPaths: [String]
 
-    /// Every path that makes the tree dirty: changed and untracked, sorted.
-    public var dirtyPaths: [String] { (changedPaths + untrackedPaths).sorted() }
+    /// Every path that makes the tree dirty: changed and untracked, sorted, each once.
+    public var dirtyPaths: [String] { Set(changedPaths + untrackedPaths).sorted() }
     /// Whether nothing differs from HEAD.
     public var isClean: Bool { changedPaths.isEmpty && untrackedPaths.isEmpty }
 }
