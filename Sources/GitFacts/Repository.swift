@@ -67,11 +67,7 @@ public final class Repository {
 
     /// The facts of one commit.
     public func commit(_ id: ObjectID) throws -> Commit {
-        var oid = id.oid
-        var commit: OpaquePointer?
-        let code = git_commit_lookup(&commit, handle, &oid)
-        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
-        try Libgit2.check(code, "git_commit_lookup")
+        let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
 
         var parents: [ObjectID] = []
@@ -88,6 +84,21 @@ public final class Repository {
             message: git_commit_message(commit).map { String(cString: $0) } ?? "",
             signature: try commitSignature(id)
         )
+    }
+
+    /// Looks up a commit; the caller frees it. A tree or blob with this id is `notACommit`, not "not found"
+    /// (libgit2 reports a type mismatch as GIT_ENOTFOUND).
+    private func lookupCommit(_ id: ObjectID) throws -> OpaquePointer {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        let code = git_commit_lookup(&commit, handle, &oid)
+        if code == GIT_ENOTFOUND.rawValue {
+            if let type = objectType(id) { throw GitError.notACommit(revision: id.hex, type: type) }
+            throw GitError.revisionNotFound(id.hex)
+        }
+        try Libgit2.check(code, "git_commit_lookup")
+        guard let commit else { throw Libgit2.lastError("git_commit_lookup", code: -1) }
+        return commit
     }
 
     private func commitSignature(_ id: ObjectID) throws -> ObjectSignature? {
@@ -242,7 +253,9 @@ public final class Repository {
         var a = ancestor.oid
         var d = descendant.oid
         // git_graph_descendant_of(x, x) is 0, hence the equality test above.
-        return try Libgit2.check(git_graph_descendant_of(handle, &d, &a), "git_graph_descendant_of") == 1
+        let code = git_graph_descendant_of(handle, &d, &a)
+        if code < 0 { throw walkError("git_graph_descendant_of", code: code) }
+        return code == 1
     }
 
     /// The best common ancestor of two commits, or nil when their histories are unrelated.
@@ -252,7 +265,7 @@ public final class Repository {
         var y = b.oid
         let code = git_merge_base(&out, handle, &x, &y)
         if code == GIT_ENOTFOUND.rawValue { return nil }
-        try Libgit2.check(code, "git_merge_base")
+        if code < 0 { throw walkError("git_merge_base", code: code) }
         return ObjectID(out)
     }
 
@@ -262,13 +275,24 @@ public final class Repository {
         var behind = 0
         var local = to.oid
         var upstream = from.oid
-        try Libgit2.check(git_graph_ahead_behind(&ahead, &behind, handle, &local, &upstream), "git_graph_ahead_behind")
+        let code = git_graph_ahead_behind(&ahead, &behind, handle, &local, &upstream)
+        if code < 0 { throw walkError("git_graph_ahead_behind", code: code) }
         return (ahead, behind)
     }
 
     /// The number of commits in `from..to`: reachable from `to` but not from `from`.
     public func commitCount(from: ObjectID, to: ObjectID) throws -> Int {
         try aheadBehind(from: from, to: to).ahead
+    }
+
+    /// The error for a failed history walk. libgit2 1.5 does not know shallow grafts: in a shallow
+    /// clone a walk that reaches the cut-off fails on the missing parent, so say that.
+    private func walkError(_ call: String, code: Int32) -> GitError {
+        let error = Libgit2.lastError(call, code: code)
+        guard git_repository_is_shallow(handle) == 1, case .libgit2(_, _, let errorClass, let message) = error,
+              errorClass == Int32(GIT_ERROR_ODB.rawValue) else { return error }
+        return .libgit2(call: call, code: code, errorClass: errorClass,
+                        message: "\(message): this is a shallow clone and the history needed is cut off; fetch it (git fetch --unshallow)")
     }
 
     // MARK: Trees
@@ -312,11 +336,7 @@ public final class Repository {
     }
 
     private func tree(ofCommit id: ObjectID) throws -> OpaquePointer? {
-        var oid = id.oid
-        var commit: OpaquePointer?
-        let code = git_commit_lookup(&commit, handle, &oid)
-        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
-        try Libgit2.check(code, "git_commit_lookup")
+        let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
         var tree: OpaquePointer?
         try Libgit2.check(git_commit_tree(&tree, commit), "git_commit_tree")

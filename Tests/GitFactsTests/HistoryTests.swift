@@ -121,7 +121,7 @@ import Testing
     @Test func ancestryOfACommitWithItselfAndOfUnknownIDs() throws {
         try withTemporaryDirectory { dir in
             let git = try GitRepo.create(in: dir)
-            let c1 = try ObjectID(hex: git.commit("c1"))
+            let c1 = try ObjectID(hex: git.commit("c1", files: ["f": "1\n"]))
             let repo = try git.open()
             #expect(try repo.isAncestor(c1, of: c1))
             #expect(try repo.mergeBase(c1, c1) == c1)
@@ -129,6 +129,63 @@ import Testing
             let missing = try ObjectID(hex: String(repeating: "ab", count: 20))
             #expect(throws: GitError.self) { try repo.isAncestor(missing, of: c1) }
             #expect(throws: GitError.self) { try repo.aheadBehind(from: missing, to: c1) }
+            #expect(throws: GitError.self) { try repo.mergeBase(missing, c1) }
+            #expect(throws: GitError.revisionNotFound(missing.hex)) { try repo.commit(missing) }
+            let tree = try git.id("HEAD^{tree}")
+            #expect(throws: GitError.notACommit(revision: tree.hex, type: .tree)) { try repo.commit(tree) }
+            #expect(throws: GitError.notACommit(revision: tree.hex, type: .tree)) { try repo.changedPaths(from: tree, to: c1) }
+        }
+    }
+
+    /// A shallow clone lacks the commits behind its boundary. libgit2 1.5 does not know shallow
+    /// grafts, so a walk that reaches the boundary fails on the missing parent: every answer must
+    /// then be the true one (from the full origin) or an error that says the history is cut off.
+    @Test func shallowCloneAnswersAreRightOrSayTheHistoryIsCutOff() throws {
+        try withTemporaryDirectory { dir in
+            let origin = try GitRepo.create(in: dir, name: "origin")
+            for i in 1...2 { try origin.commit("c\(i)", files: ["f": "\(i)\n"]) }
+            try origin.git("checkout", "-q", "-b", "feature")
+            for i in 1...3 { try origin.commit("f\(i)", files: ["g": "\(i)\n"]) }
+            try origin.git("checkout", "-q", "main")
+            for i in 3...6 { try origin.commit("c\(i)", files: ["f": "\(i)\n"]) }
+            try origin.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+            try origin.commit("c7", files: ["f": "7\n"])
+            let shallow = try origin.clone(into: "shallow", options: ["--depth", "3", "--no-single-branch"])
+            let truth = try CommitGraph(origin)
+            let repo = try shallow.open()
+            #expect(try repo.facts().isShallow)
+
+            var answered = 0, refused = 0
+            let present = try shallow.git("rev-list", "--all").split(separator: "\n").map(String.init)
+            for a in present {
+                for b in present {
+                    let idA = try ObjectID(hex: a), idB = try ObjectID(hex: b)
+                    let setA = truth.ancestors(a), setB = truth.ancestors(b)
+                    do {
+                        #expect(try repo.isAncestor(idA, of: idB) == setB.contains(a))
+                        answered += 1
+                    } catch let error as GitError {
+                        #expect(error.description.contains("shallow"), "\(error)")
+                        refused += 1
+                    }
+                    do {
+                        let (ahead, behind) = try repo.aheadBehind(from: idA, to: idB)
+                        #expect(ahead == setB.subtracting(setA).count && behind == setA.subtracting(setB).count)
+                    } catch let error as GitError {
+                        #expect(error.description.contains("shallow"), "\(error)")
+                    }
+                    do {
+                        let base = try #require(try repo.mergeBase(idA, idB))
+                        let common = setA.intersection(setB)
+                        #expect(common.contains(base.hex))
+                        #expect(!common.contains { $0 != base.hex && truth.ancestors($0).contains(base.hex) })
+                    } catch let error as GitError {
+                        #expect(error.description.contains("shallow"), "\(error)")
+                    }
+                }
+            }
+            // Both kinds happen, so the test sees each path.
+            #expect(answered > 0 && refused > 0)
         }
     }
 
