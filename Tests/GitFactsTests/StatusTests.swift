@@ -36,6 +36,9 @@ import Testing
             try git.write("untracked/a/b/deep.txt", "u\n")
             try git.write("untracked/top.txt", "u\n")
             try git.write("loose.txt", "u\n")
+            // Two names git keeps apart that Swift's String equality would merge (NFC and NFD).
+            try git.write("caf\u{E9}.txt", "nfc\n")
+            try git.write("cafe\u{301}.txt", "nfd\n")
             try git.write("debug.log", "ignored\n")
             try git.write("build/out.o", "ignored\n")
             try git.write("untracked/ignored.log", "ignored\n")
@@ -50,6 +53,7 @@ import Testing
             // Staged for deletion and still on disk: both changed and untracked, as git lists it.
             #expect(status.changedPaths.contains("untrack-me.txt"))
             #expect(status.dirtyPaths.filter { $0 == "untrack-me.txt" }.count == 1)
+            #expect(status.dirtyPaths.filter { $0.hasPrefix("caf") }.map { Array($0.utf8) }.count == 2)
             #expect(!status.isClean)
         }
     }
