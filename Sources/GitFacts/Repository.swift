@@ -270,14 +270,36 @@ public final class Repository {
     }
 
     /// The number of commits in `from..to` (reachable from `to`, not from `from`) and in `to..from`.
+    ///
+    /// Exact whatever the commit dates: both histories are walked in full and compared.
+    /// (`git_graph_ahead_behind` stops its walk by commit date and miscounts when dates go
+    /// backwards, as they do after a rebase on a machine with a wrong clock.)
     public func aheadBehind(from: ObjectID, to: ObjectID) throws -> (ahead: Int, behind: Int) {
-        var ahead = 0
-        var behind = 0
-        var local = to.oid
-        var upstream = from.oid
-        let code = git_graph_ahead_behind(&ahead, &behind, handle, &local, &upstream)
-        if code < 0 { throw walkError("git_graph_ahead_behind", code: code) }
-        return (ahead, behind)
+        if from == to {
+            git_commit_free(try lookupCommit(from))  // still an error when it is not a commit
+            return (0, 0)
+        }
+        let fromSide = try reachableCommits(from: from)
+        let toSide = try reachableCommits(from: to)
+        return (toSide.subtracting(fromSide).count, fromSide.subtracting(toSide).count)
+    }
+
+    /// Every commit reachable from `id`, itself included: a full walk, with no date heuristics.
+    private func reachableCommits(from id: ObjectID) throws -> Set<RawObjectID> {
+        var walk: OpaquePointer?
+        try Libgit2.check(git_revwalk_new(&walk, handle), "git_revwalk_new")
+        defer { git_revwalk_free(walk) }
+        var oid = id.oid
+        let pushed = git_revwalk_push(walk, &oid)
+        if pushed < 0 { throw walkError("git_revwalk_push", code: pushed) }
+        var seen = Set<RawObjectID>()
+        var next = git_oid()
+        while true {
+            let code = git_revwalk_next(&next, walk)
+            if code == GIT_ITEROVER.rawValue { return seen }
+            if code < 0 { throw walkError("git_revwalk_next", code: code) }
+            seen.insert(RawObjectID(next))
+        }
     }
 
     /// The number of commits in `from..to`: reachable from `to` but not from `from`.
