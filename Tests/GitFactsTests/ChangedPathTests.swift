@@ -45,7 +45,7 @@ import Testing
             let sub = try GitRepo.create(in: dir, name: "sub")
             try sub.commit("sub 1", files: ["s": "1\n"])
             let git = try GitRepo.create(in: dir, name: "super")
-            try git.commit("super 1", files: ["f": "1\n"])
+            try git.commit("super 1", files: ["f": "1\n", "vendored": "a file, later a submodule\n"])
             try git.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://" + sub.path, "modules/sub")
             let added = try git.commit("add submodule")
             let inner = GitRepo(existing: git.url.appendingPathComponent("modules/sub"))
@@ -54,8 +54,12 @@ import Testing
             try git.git("rm", "-q", "modules/sub")
             let removed = try git.commit("remove submodule")
 
+            try git.git("rm", "-q", "vendored")
+            try git.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://" + sub.path, "vendored")
+            let replaced = try git.commit("a file becomes a submodule")
+
             let repo = try git.open()
-            let pairs = [(try git.revParse("HEAD~3"), added), (added, moved), (moved, removed)]
+            let pairs = [(try git.revParse("HEAD~4"), added), (added, moved), (moved, removed), (removed, replaced)]
             for (a, b) in pairs {
                 try expectChanges(try repo.changedPaths(from: ObjectID(hex: a), to: ObjectID(hex: b)), match: git, a, b)
             }
@@ -63,6 +67,8 @@ import Testing
             #expect(bump.map(\.path) == ["modules/sub"])
             #expect(bump.first?.kind == .submodule)
             #expect(bump.first?.newID?.hex == innerHead)
+            let swap = try repo.changedPaths(from: ObjectID(hex: removed), to: ObjectID(hex: replaced))
+            #expect(swap.first { $0.path == "vendored" }?.kind == .typeChanged)
         }
     }
 

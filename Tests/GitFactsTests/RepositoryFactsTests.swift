@@ -23,6 +23,32 @@ import Testing
         }
     }
 
+    @Test func linkedWorktreeIsItsOwnWorkTreeOnItsOwnBranch() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.commit("c1", files: ["f": "1\n"])
+            let worktreeURL = dir.appendingPathComponent("linked")
+            try git.git("worktree", "add", "-q", "-b", "side", worktreeURL.path)
+            let linked = GitRepo(existing: worktreeURL)
+            let second = try linked.commit("on side", files: ["g": "1\n"])
+            try linked.write("untracked.txt", "u\n")
+
+            let repo = try Repository(at: worktreeURL.path)
+            #expect(repo.gitDirectory == (try linked.git("rev-parse", "--absolute-git-dir")) + "/")
+            #expect(repo.workDirectory == worktreeURL.path + "/")
+            let facts = try repo.facts()
+            #expect(facts.currentBranch == (try linked.git("branch", "--show-current")))
+            #expect(facts.currentBranch == "side")
+            #expect(try repo.resolveCommit("HEAD").hex == second)
+            #expect(try repo.status().untrackedPaths == ["untracked.txt"])
+            // The main work tree is untouched and still on main.
+            let main = try git.open()
+            #expect(try main.facts().currentBranch == "main")
+            #expect(try main.status().isClean)
+            #expect(try main.resolveCommit("side").hex == second)
+        }
+    }
+
     @Test func notARepository() throws {
         try withTemporaryDirectory { dir in
             let plain = dir.appendingPathComponent("plain")
