@@ -369,10 +369,23 @@ public final class Repository {
 
     /// The work tree's state: tracked paths changed in the index or work tree, and untracked files.
     /// Ignored files are excluded. A bare repository has no work tree and nothing dirty.
+    ///
+    /// Stricter than `git status` in one way: a tracked file marked assume-unchanged or
+    /// skip-worktree (`git update-index`), which git stops comparing, is still compared, so a
+    /// change hidden that way (or a sparse checkout's missing files) makes the tree dirty.
     public func status() throws -> WorkTreeStatus {
         if git_repository_is_bare(handle) == 1 {
             return WorkTreeStatus(hasWorkTree: false, changedPaths: [], untrackedPaths: [])
         }
+        var index: OpaquePointer?
+        try Libgit2.check(git_repository_index(&index, handle), "git_repository_index")
+        defer {
+            // Drop the in-memory edits below: the index on disk was never written.
+            _ = git_index_read(index, 1)
+            git_index_free(index)
+        }
+        try clearLookAwayFlags(index)
+
         var options = git_status_options()
         try Libgit2.check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -396,6 +409,24 @@ public final class Repository {
             if status & ~GIT_STATUS_WT_NEW.rawValue != 0 { changed.append(path) }
         }
         return WorkTreeStatus(hasWorkTree: true, changedPaths: changed.sorted(), untrackedPaths: untracked.sorted())
+    }
+
+    /// Clears, in the repository's in-memory index only, the bits that tell status not to look at
+    /// a file's work tree copy: assume-unchanged (`VALID`) and skip-worktree.
+    private func clearLookAwayFlags(_ index: OpaquePointer?) throws {
+        let assumeUnchanged = UInt16(GIT_INDEX_ENTRY_VALID.rawValue)
+        let skipWorktree = UInt16(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue)
+        var flagged: [git_index_entry] = []
+        for i in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, i)?.pointee else { continue }
+            if entry.flags & assumeUnchanged != 0 || entry.flags_extended & skipWorktree != 0 { flagged.append(entry) }
+        }
+        // git_index_add copies the entry (path included) before it replaces the old one.
+        for var entry in flagged {
+            entry.flags &= ~assumeUnchanged
+            entry.flags_extended &= ~skipWorktree
+            try Libgit2.check(git_index_add(index, &entry), "git_index_add")
+        }
     }
 
     // MARK: Repository facts

@@ -87,6 +87,43 @@ import Testing
         }
     }
 
+    /// `git update-index --assume-unchanged` / `--skip-worktree` make git status look away from a
+    /// file, which would hide a local change from the audit. GitFacts still compares those files
+    /// (libgit2 alone hid modified ones but listed deleted ones), and never writes the index.
+    @Test func changesHiddenByIndexFlagsStillMakeTheTreeDirty() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.commit("c1", files: ["assumed": "1\n", "assumed-same": "1\n", "skipped": "1\n",
+                                         "skipped-same": "1\n", "skipped-gone": "1\n", "plain": "1\n"])
+            try git.git("update-index", "--assume-unchanged", "assumed", "assumed-same")
+            try git.git("update-index", "--skip-worktree", "skipped", "skipped-same", "skipped-gone")
+            try git.write("assumed", "changed\n")
+            try git.write("skipped", "changed\n")
+            try git.remove("skipped-gone")
+            let flags = try git.git("ls-files", "-v")
+            #expect(flags == "h assumed\nh assumed-same\nH plain\nS skipped\nS skipped-gone\nS skipped-same")
+            #expect(try git.git("status", "--porcelain").isEmpty, "git looks away")
+            #expect(try git.git("hash-object", "assumed") != (try git.git("rev-parse", ":assumed")), "yet the file differs")
+
+            let indexFile = git.url.appendingPathComponent(".git/index")
+            let indexBefore = try Data(contentsOf: indexFile)
+            let repo = try git.open()
+            let status = try repo.status()
+            #expect(status.changedPaths == ["assumed", "skipped", "skipped-gone"])
+            #expect(status.untrackedPaths.isEmpty)
+            #expect(try repo.status() == status, "a second call gives the same answer")
+            #expect(try Data(contentsOf: indexFile) == indexBefore, "the index on disk is untouched")
+            #expect(try git.git("ls-files", "-v") == flags)
+
+            // A sparse checkout lacks files of the commit: dirty for the audit, clean for git.
+            let sparse = try GitRepo.create(in: dir, name: "sparse")
+            try sparse.commit("c1", files: ["a/f": "1\n", "b/g": "2\n"])
+            try sparse.git("sparse-checkout", "set", "a")
+            #expect(try sparse.git("status", "--porcelain").isEmpty)
+            #expect(try sparse.open().status().changedPaths == ["b/g"])
+        }
+    }
+
     @Test func bareRepositoryHasNoWorkTree() throws {
         try withTemporaryDirectory { dir in
             let origin = try GitRepo.create(in: dir)
