@@ -11,7 +11,7 @@ import Testing
             try git.commit("base", files: [
                 ".gitignore": "*.log\nbuild/\n", "modified.txt": "1\n", "staged.txt": "1\n", "deleted.txt": "1\n",
                 "unstaged-rm.txt": "1\n", "both.txt": "1\n", "moved.txt": "1\n", "kept.log": "tracked though ignored\n",
-                "sp ace/ünï.txt": "1\n", "untrack-me.txt": "1\n",
+                "sp ace/ünï.txt": "1\n", "untrack-me.txt": "1\n", "mode.sh": "echo\n", "to-link": "1\n",
             ])
             try git.git("add", "-f", "kept.log")
             try git.commit("track an ignored file")
@@ -33,6 +33,11 @@ import Testing
             try git.git("rm", "-q", "--cached", "untrack-me.txt")
             try git.write("new-staged.txt", "new\n")
             try git.git("add", "new-staged.txt")
+            try git.write("intent.txt", "added with -N\n")
+            try git.git("add", "-N", "intent.txt")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: git.url.appendingPathComponent("mode.sh").path)
+            try git.remove("to-link")
+            try FileManager.default.createSymbolicLink(atPath: git.url.appendingPathComponent("to-link").path, withDestinationPath: "plain")
             try git.write("untracked/a/b/deep.txt", "u\n")
             try git.write("untracked/top.txt", "u\n")
             try git.write("loose.txt", "u\n")
@@ -84,6 +89,22 @@ import Testing
             try inner.commit("sub 2")
             try expectStatus(repo, matches: git)
             #expect(try repo.status().changedPaths == ["sub"])
+        }
+    }
+
+    @Test func mergeConflictIsDirty() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.commit("base", files: ["f": "base\n", "other": "1\n"])
+            try git.git("checkout", "-q", "-b", "topic")
+            try git.commit("topic", files: ["f": "topic\n"])
+            try git.git("checkout", "-q", "main")
+            try git.commit("main", files: ["f": "main\n", "other": "2\n"])
+            #expect(try git.run(["merge", "-q", "topic"]).status != 0)
+            #expect(try git.git("status", "--porcelain").hasPrefix("UU f"))
+            let repo = try git.open()
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["f"])
         }
     }
 
