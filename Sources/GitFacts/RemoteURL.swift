@@ -9,7 +9,8 @@ public enum RemoteURL {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        // RFC 3986: the authority ends at the first "/", "?" or "#" (an "@" after it is not user info).
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         guard let at = authority.lastIndex(of: "@") else { return url }
         let userInfo = authority[..<at]
@@ -18,7 +19,8 @@ public enum RemoteURL {
         if scheme == "http" || scheme == "https" {
             return "\(scheme)://\(host)\(tail)"
         }
-        let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        // Keep empty pieces: in ":password@host" the user is empty and the password must not become it.
+        let user = userInfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         return "\(scheme)://\(user.isEmpty ? "" : user + "@")\(host)\(tail)"
     }
 }

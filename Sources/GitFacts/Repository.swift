@@ -67,11 +67,7 @@ public final class Repository {
 
     /// The facts of one commit.
     public func commit(_ id: ObjectID) throws -> Commit {
-        var oid = id.oid
-        var commit: OpaquePointer?
-        let code = git_commit_lookup(&commit, handle, &oid)
-        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
-        try Libgit2.check(code, "git_commit_lookup")
+        let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
 
         var parents: [ObjectID] = []
@@ -88,6 +84,21 @@ public final class Repository {
             message: git_commit_message(commit).map { String(cString: $0) } ?? "",
             signature: try commitSignature(id)
         )
+    }
+
+    /// Looks up a commit; the caller frees it. A tree or blob with this id is `notACommit`, not "not found"
+    /// (libgit2 reports a type mismatch as GIT_ENOTFOUND).
+    private func lookupCommit(_ id: ObjectID) throws -> OpaquePointer {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        let code = git_commit_lookup(&commit, handle, &oid)
+        if code == GIT_ENOTFOUND.rawValue {
+            if let type = objectType(id) { throw GitError.notACommit(revision: id.hex, type: type) }
+            throw GitError.revisionNotFound(id.hex)
+        }
+        try Libgit2.check(code, "git_commit_lookup")
+        guard let commit else { throw Libgit2.lastError("git_commit_lookup", code: -1) }
+        return commit
     }
 
     private func commitSignature(_ id: ObjectID) throws -> ObjectSignature? {
@@ -186,10 +197,21 @@ public final class Repository {
     }
 
     /// Whether a tag message carries a signature block (PGP, SSH or X.509), as git appends them.
+    ///
+    /// Git's rule (`parse_signed_buffer`): a signature starts at a line that begins with one of
+    /// these markers; the marker anywhere else in a line is just text.
     static func carriesSignature(_ message: String) -> Bool {
-        message.contains("-----BEGIN PGP SIGNATURE-----") || message.contains("-----BEGIN SSH SIGNATURE-----")
-            || message.contains("-----BEGIN SIGNED MESSAGE-----")
+        message.split(separator: "\n", omittingEmptySubsequences: true).contains { line in
+            signatureMarkers.contains { line.hasPrefix($0) }
+        }
     }
+
+    /// The lines that open a signature block, per signing format, as git 2.39 knows them.
+    private static let signatureMarkers = [
+        "-----BEGIN PGP SIGNATURE-----", "-----BEGIN PGP MESSAGE-----",  // OpenPGP
+        "-----BEGIN SIGNED MESSAGE-----",  // X.509 (gpgsm)
+        "-----BEGIN SSH SIGNATURE-----",  // SSH
+    ]
 
     // MARK: References
 
@@ -231,7 +253,9 @@ public final class Repository {
         var a = ancestor.oid
         var d = descendant.oid
         // git_graph_descendant_of(x, x) is 0, hence the equality test above.
-        return try Libgit2.check(git_graph_descendant_of(handle, &d, &a), "git_graph_descendant_of") == 1
+        let code = git_graph_descendant_of(handle, &d, &a)
+        if code < 0 { throw walkError("git_graph_descendant_of", code: code) }
+        return code == 1
     }
 
     /// The best common ancestor of two commits, or nil when their histories are unrelated.
@@ -241,23 +265,56 @@ public final class Repository {
         var y = b.oid
         let code = git_merge_base(&out, handle, &x, &y)
         if code == GIT_ENOTFOUND.rawValue { return nil }
-        try Libgit2.check(code, "git_merge_base")
+        if code < 0 { throw walkError("git_merge_base", code: code) }
         return ObjectID(out)
     }
 
     /// The number of commits in `from..to` (reachable from `to`, not from `from`) and in `to..from`.
+    ///
+    /// Exact whatever the commit dates: both histories are walked in full and compared.
+    /// (`git_graph_ahead_behind` stops its walk by commit date and miscounts when dates go
+    /// backwards, as they do after a rebase on a machine with a wrong clock.)
     public func aheadBehind(from: ObjectID, to: ObjectID) throws -> (ahead: Int, behind: Int) {
-        var ahead = 0
-        var behind = 0
-        var local = to.oid
-        var upstream = from.oid
-        try Libgit2.check(git_graph_ahead_behind(&ahead, &behind, handle, &local, &upstream), "git_graph_ahead_behind")
-        return (ahead, behind)
+        if from == to {
+            git_commit_free(try lookupCommit(from))  // still an error when it is not a commit
+            return (0, 0)
+        }
+        let fromSide = try reachableCommits(from: from)
+        let toSide = try reachableCommits(from: to)
+        return (toSide.subtracting(fromSide).count, fromSide.subtracting(toSide).count)
+    }
+
+    /// Every commit reachable from `id`, itself included: a full walk, with no date heuristics.
+    private func reachableCommits(from id: ObjectID) throws -> Set<RawObjectID> {
+        var walk: OpaquePointer?
+        try Libgit2.check(git_revwalk_new(&walk, handle), "git_revwalk_new")
+        defer { git_revwalk_free(walk) }
+        var oid = id.oid
+        let pushed = git_revwalk_push(walk, &oid)
+        if pushed < 0 { throw walkError("git_revwalk_push", code: pushed) }
+        var seen = Set<RawObjectID>()
+        var next = git_oid()
+        while true {
+            let code = git_revwalk_next(&next, walk)
+            if code == GIT_ITEROVER.rawValue { return seen }
+            if code < 0 { throw walkError("git_revwalk_next", code: code) }
+            seen.insert(RawObjectID(next))
+        }
     }
 
     /// The number of commits in `from..to`: reachable from `to` but not from `from`.
     public func commitCount(from: ObjectID, to: ObjectID) throws -> Int {
         try aheadBehind(from: from, to: to).ahead
+    }
+
+    /// The error for a failed history walk. libgit2 1.5 does not know shallow grafts: in a shallow
+    /// clone a walk that reaches the cut-off fails on the missing parent, so say that.
+    private func walkError(_ call: String, code: Int32) -> GitError {
+        let error = Libgit2.lastError(call, code: code)
+        guard git_repository_is_shallow(handle) == 1, case .libgit2(_, _, let errorClass, let message) = error,
+              errorClass == Int32(GIT_ERROR_ODB.rawValue) else { return error }
+        return .libgit2(call: call, code: code, errorClass: errorClass,
+                        message: "\(message): this is a shallow clone and the history needed is cut off; fetch it (git fetch --unshallow)")
     }
 
     // MARK: Trees
@@ -301,11 +358,7 @@ public final class Repository {
     }
 
     private func tree(ofCommit id: ObjectID) throws -> OpaquePointer? {
-        var oid = id.oid
-        var commit: OpaquePointer?
-        let code = git_commit_lookup(&commit, handle, &oid)
-        if code == GIT_ENOTFOUND.rawValue { throw GitError.revisionNotFound(id.hex) }
-        try Libgit2.check(code, "git_commit_lookup")
+        let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
         var tree: OpaquePointer?
         try Libgit2.check(git_commit_tree(&tree, commit), "git_commit_tree")
@@ -316,10 +369,23 @@ public final class Repository {
 
     /// The work tree's state: tracked paths changed in the index or work tree, and untracked files.
     /// Ignored files are excluded. A bare repository has no work tree and nothing dirty.
+    ///
+    /// Stricter than `git status` in one way: a tracked file marked assume-unchanged or
+    /// skip-worktree (`git update-index`), which git stops comparing, is still compared, so a
+    /// change hidden that way (or a sparse checkout's missing files) makes the tree dirty.
     public func status() throws -> WorkTreeStatus {
         if git_repository_is_bare(handle) == 1 {
             return WorkTreeStatus(hasWorkTree: false, changedPaths: [], untrackedPaths: [])
         }
+        var index: OpaquePointer?
+        try Libgit2.check(git_repository_index(&index, handle), "git_repository_index")
+        defer {
+            // Drop the in-memory edits below: the index on disk was never written.
+            _ = git_index_read(index, 1)
+            git_index_free(index)
+        }
+        try clearLookAwayFlags(index)
+
         var options = git_status_options()
         try Libgit2.check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -337,13 +403,30 @@ public final class Repository {
             let delta = (entry.index_to_workdir ?? entry.head_to_index)?.pointee
             guard let delta, let cPath = delta.new_file.path ?? delta.old_file.path else { continue }
             let path = String(cString: cPath)
-            if status == GIT_STATUS_WT_NEW.rawValue {
-                untracked.append(path)
-            } else {
-                changed.append(path)
-            }
+            // One entry can be both: `git rm --cached f` stages a deletion and leaves f untracked,
+            // and git lists it twice ("D  f" and "?? f").
+            if status & GIT_STATUS_WT_NEW.rawValue != 0 { untracked.append(path) }
+            if status & ~GIT_STATUS_WT_NEW.rawValue != 0 { changed.append(path) }
         }
         return WorkTreeStatus(hasWorkTree: true, changedPaths: changed.sorted(), untrackedPaths: untracked.sorted())
+    }
+
+    /// Clears, in the repository's in-memory index only, the bits that tell status not to look at
+    /// a file's work tree copy: assume-unchanged (`VALID`) and skip-worktree.
+    private func clearLookAwayFlags(_ index: OpaquePointer?) throws {
+        let assumeUnchanged = UInt16(GIT_INDEX_ENTRY_VALID.rawValue)
+        let skipWorktree = UInt16(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue)
+        var flagged: [git_index_entry] = []
+        for i in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, i)?.pointee else { continue }
+            if entry.flags & assumeUnchanged != 0 || entry.flags_extended & skipWorktree != 0 { flagged.append(entry) }
+        }
+        // git_index_add copies the entry (path included) before it replaces the old one.
+        for var entry in flagged {
+            entry.flags &= ~assumeUnchanged
+            entry.flags_extended &= ~skipWorktree
+            try Libgit2.check(git_index_add(index, &entry), "git_index_add")
+        }
     }
 
     // MARK: Repository facts

@@ -135,8 +135,12 @@ public struct WorkTreeStatus: Hashable, Sendable {
     /// Untracked paths (files, not directories), sorted.
     public var untrackedPaths: [String]
 
-    /// Every path that makes the tree dirty: changed and untracked, sorted.
-    public var dirtyPaths: [String] { (changedPaths + untrackedPaths).sorted() }
+    /// Every path that makes the tree dirty: changed and untracked, sorted, each once.
+    public var dirtyPaths: [String] {
+        // Compare bytes, not Strings: Swift calls "é" and "e\u{301}" equal, git keeps both paths.
+        var seen = Set<[UInt8]>()
+        return (changedPaths + untrackedPaths).filter { seen.insert(Array($0.utf8)).inserted }.sorted()
+    }
     /// Whether nothing differs from HEAD.
     public var isClean: Bool { changedPaths.isEmpty && untrackedPaths.isEmpty }
 }
