@@ -1,0 +1,68 @@
+import Foundation
+import GitFacts
+import TestSupport
+import Testing
+
+/// The shortcuts GitFacts takes for speed (no commit-graph file, counting along single-parent
+/// chains, object headers instead of whole objects) give the answers of the long way round.
+@Suite struct ReadShortcutTests {
+    /// With a commit-graph file written by git, which GitFacts ignores, every answer about ancestry
+    /// is still the one the parents themselves give, for every pair of commits: along single-parent
+    /// chains (counted without a full walk), across merges, and between branches that diverged.
+    @Test func answersWithACommitGraphFileAreTheParentsOwn() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            for i in 1...3 { try git.commit("c\(i)", files: ["f": "\(i)\n"]) }
+            try git.git("checkout", "-q", "-b", "side", "HEAD~1")
+            for i in 1...2 { try git.commit("s\(i)", files: ["s": "\(i)\n"]) }
+            try git.git("checkout", "-q", "main")
+            try git.commit("c4", files: ["f": "4\n"])
+            try git.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+            try git.commit("c5", files: ["f": "5\n"])
+            try git.git("checkout", "-q", "-b", "release", "main~3")
+            try git.commit("bump", files: ["VERSION": "1.0.0\n"])
+            try git.git("checkout", "-q", "main")
+            try git.git("commit-graph", "write", "--reachable")
+            #expect(FileManager.default.fileExists(atPath: git.url.appendingPathComponent(".git/objects/info/commit-graph").path))
+
+            let repo = try git.open()
+            let graph = try CommitGraph(git)
+            let commits = try git.git("rev-list", "--all").split(separator: "\n").map(String.init)
+            #expect(commits.count == 9)
+            for a in commits {
+                for b in commits {
+                    let idA = try ObjectID(hex: a), idB = try ObjectID(hex: b)
+                    let setA = graph.ancestors(a), setB = graph.ancestors(b)
+                    #expect(try repo.isAncestor(idA, of: idB) == setB.contains(a))
+                    let (ahead, behind) = try repo.aheadBehind(from: idA, to: idB)
+                    #expect(ahead == setB.subtracting(setA).count, "\(a)..\(b)")
+                    #expect(behind == setA.subtracting(setB).count, "\(b)..\(a)")
+                    let base = try #require(try repo.mergeBase(idA, idB))
+                    let common = setA.intersection(setB)
+                    #expect(common.contains(base.hex))
+                    #expect(!common.contains { $0 != base.hex && graph.ancestors($0).contains(base.hex) })
+                }
+            }
+        }
+    }
+
+    /// A tag object that names a blob but says `type commit` is read by what its target really is.
+    @Test func aTagObjectThatMisstatesItsTargetsTypeIsReadByTheTargetsOwnHeader() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.commit("c1", files: ["f": "1\n"])
+            let blob = try git.hashObject(type: "blob", "not a commit\n")
+            let tagger = "\(GitRepo.userName) <\(GitRepo.userEmail)> \(GitRepo.startDate) +0000"
+            let object = try git.hashObject(type: "tag", "object \(blob)\ntype commit\ntag liar\ntagger \(tagger)\n\nclaims a commit\n",
+                                            literally: true)
+            try git.git("update-ref", "refs/tags/liar", object)
+            // (git itself refuses to peel it.)
+            #expect(try git.git("cat-file", "-t", blob) == "blob")
+
+            let tag = try #require(try git.open().tag(named: "liar"))
+            #expect(tag.isAnnotated && tag.chainLength == 1)
+            #expect(tag.targetType == .blob && tag.targetID.hex == blob)
+            #expect(tag.commit == nil)
+        }
+    }
+}
