@@ -68,6 +68,9 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
         if out == "" { throw ValidationError("--out needs a file name") }
+        if let vsa, ReportFile.samePath(vsa, reportPath) {
+            throw ValidationError("--vsa and the report name the same file (\(vsa)): give the VSA a file of its own")
+        }
     }
 
     /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
@@ -91,6 +94,8 @@ struct GateCommand: ParsableCommand {
             if let vsa, !force, FileManager.default.fileExists(atPath: vsa) {
                 throw InputError("\(vsa) already exists: pass --force to replace it")
             }
+            try ReportFile.checkLocation(path)
+            if let vsa { try ReportFile.checkLocation(vsa) }
 
             let request = GateRequest(
                 release: release.map { .tag($0) } ?? .revision(releaseRev ?? "HEAD"),
@@ -99,10 +104,19 @@ struct GateCommand: ParsableCommand {
             let report = try Gate(repo: repo).run(request)
 
             let envelope = try ReportStatement.sign(report, with: signer)
+            let vsaEnvelope = try vsa.map { _ in
+                try DSSEEnvelope.sign(payload: try VSAForReport.statement(for: report, policy: loadedPolicy).jsonData(), keys: [signer])
+            }
+            let reportExisted = FileManager.default.fileExists(atPath: path)
             try ReportFile.write(envelope, to: path, overwrite: force)
-            if let vsa {
-                let statement = try VSAForReport.statement(for: report, policy: loadedPolicy)
-                try ReportFile.write(try DSSEEnvelope.sign(payload: statement.jsonData(), keys: [signer]), to: vsa, overwrite: force)
+            if let vsa, let vsaEnvelope {
+                do {
+                    try ReportFile.write(vsaEnvelope, to: vsa, overwrite: force)
+                } catch {
+                    // A report without the VSA that was asked for is a partial result: take back the new file.
+                    if !reportExisted { try? FileManager.default.removeItem(atPath: path) }
+                    throw error
+                }
             }
             try printReport(report, path: path)
             return report.verdict
@@ -139,9 +153,38 @@ enum ReportFile {
         return name.hasPrefix(".") ? "_" + name.dropFirst() : name
     }
 
+    /// Whether two paths name the same file (after making them absolute and removing `.` and `..`).
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+    }
+
+    /// Refuses, before anything is written, a path that cannot become a file: a directory, or a
+    /// path through an existing file.
+    static func checkLocation(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError("cannot write \(path): it is a directory")
+        }
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty, ancestor != "/" {
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { throw InputError("cannot write \(path): \(ancestor) is a file, not a directory") }
+                return
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+    }
+
     static func write(_ envelope: DSSEEnvelope, to path: String, overwrite: Bool) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+                throw InputError("cannot create the directory \(directory) for \(path): \(reason)")
+            }
+        }
         var data = envelope.jsonData()
         data.append(0x0A)
         try AtomicFile.write(data, to: path, overwrite: overwrite)
