@@ -102,6 +102,11 @@ struct GateCommand: ParsableCommand {
                 policy: loadedPolicy.policy, policyInfo: loadedPolicy.reportInfo, trust: trust,
                 testEvidence: testEvidence, buildEvidence: buildEvidence, repositoryOverride: repositoryURI)
             let report = try Gate(repo: repo).run(request)
+            guard report.release.commit != nil else {
+                // Nothing to sign a report about (no such tag, or a tag on a blob): say why.
+                let why = report.checks.first { $0.id == "release.tag" && $0.status == .failed }?.reason
+                throw InputError("cannot audit \(release ?? releaseRev ?? "the release"): \(why ?? "it names no commit")")
+            }
 
             let envelope = try ReportStatement.sign(report, with: signer)
             let vsaEnvelope = try vsa.map { _ in
