@@ -56,6 +56,15 @@ public final class Repository {
         defer { git_object_free(object) }
         var commit: OpaquePointer?
         let peel = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        // Only these codes mean "no commit behind it"; any other is a broken object (a corrupt or
+        // hash-mismatched target) and must say so, not blame the revision's type.
+        if peel != 0, peel != GIT_EINVALIDSPEC.rawValue, peel != GIT_EPEEL.rawValue {
+            if peel == GIT_EMISMATCH.rawValue {
+                throw GitError.libgit2(call: "git_object_peel", code: peel, errorClass: 0,
+                                       message: "an object behind '\(revision)' does not match its id: the repository is corrupt (run git fsck)")
+            }
+            throw Libgit2.lastError("git_object_peel", code: peel)
+        }
         guard peel == 0, let commit else {
             var type = ObjectType(git_object_type(object))
             if type == .tag { type = (try? finalTarget(of: ObjectID(git_object_id(object).pointee)).type) ?? .tag }
