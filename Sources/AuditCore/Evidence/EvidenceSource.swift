@@ -68,15 +68,22 @@ public enum EvidenceSource {
 
     /// Reads a file, refusing it before reading when it is larger than `maxFileSize`.
     public static func readBounded(path: String, limit: Int = maxFileSize) throws -> Data {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        // On Linux a directory opens for reading and fails only at read(2): refuse it up front.
+        if exists, isDirectory.boolValue { throw EvidenceError.unreadable(source: path, reason: "it is a directory") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw EvidenceError.unreadable(source: path, reason: isDirectory.boolValue ? "it is a directory" : "permission denied")
-            }
+            if exists { throw EvidenceError.unreadable(source: path, reason: "permission denied") }
             throw EvidenceError.missing(path: path)
         }
         defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw EvidenceError.unreadable(source: path, reason: "read failed: \(reason)")
+        }
         if data.count > limit {
             throw EvidenceError.unreadable(source: path, reason: "larger than the \(limit / (1024 * 1024)) MiB limit")
         }
