@@ -59,11 +59,10 @@ public final class Repository {
         // Only these codes mean "no commit behind it"; any other is a broken object (a corrupt or
         // hash-mismatched target) and must say so, not blame the revision's type.
         if peel != 0, peel != GIT_EINVALIDSPEC.rawValue, peel != GIT_EPEEL.rawValue {
-            if peel == GIT_EMISMATCH.rawValue {
-                throw GitError.libgit2(call: "git_object_peel", code: peel, errorClass: 0,
-                                       message: "an object behind '\(revision)' does not match its id: the repository is corrupt (run git fsck)")
-            }
-            throw Libgit2.lastError("git_object_peel", code: peel)
+            // libgit2 overwrites the cause with a generic peel message: say what it means.
+            let cause = peel == GIT_EMISMATCH.rawValue ? "its content does not match its id" : "it cannot be read"
+            throw GitError.libgit2(call: "git_object_peel", code: peel, errorClass: Int32(GIT_ERROR_ODB.rawValue),
+                                   message: "the commit behind '\(revision)' is broken: \(cause)")
         }
         guard peel == 0, let commit else {
             var type = ObjectType(git_object_type(object))
