@@ -88,14 +88,14 @@ struct GateCommand: ParsableCommand {
             let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
             let repo = try repository.open()
             let path = reportPath
+            try ReportFile.checkLocation(path)
+            if let vsa { try ReportFile.checkLocation(vsa) }
             if !force && FileManager.default.fileExists(atPath: path) {
                 throw InputError("the report \(path) already exists: pass --force to replace it, or --out another file")
             }
             if let vsa, !force, FileManager.default.fileExists(atPath: vsa) {
                 throw InputError("\(vsa) already exists: pass --force to replace it")
             }
-            try ReportFile.checkLocation(path)
-            if let vsa { try ReportFile.checkLocation(vsa) }
 
             let request = GateRequest(
                 release: release.map { .tag($0) } ?? .revision(releaseRev ?? "HEAD"),
