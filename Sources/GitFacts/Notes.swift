@@ -82,13 +82,12 @@ extension Repository {
             git_note_commit_create(&newCommit, &blob, handle, parent, signature, signature, &target, message, 1),
             "git_note_commit_create")
 
+        // Compare-and-swap under the ref's lock. A first note must find no ref at all: the all-zero id
+        // says so (a plain create with force 0 checks for an existing ref *before* taking the lock, so
+        // two first writers could both succeed and one line would be lost).
+        var expected = refExists ? currentID : git_oid()
         var newRef: OpaquePointer?
-        let code: Int32
-        if refExists {
-            code = git_reference_create_matching(&newRef, handle, ref, &newCommit, 1, &currentID, "release-audit: append evidence")
-        } else {
-            code = git_reference_create(&newRef, handle, ref, &newCommit, 0, "release-audit: append evidence")
-        }
+        let code = git_reference_create_matching(&newRef, handle, ref, &newCommit, 1, &expected, "release-audit: append evidence")
         git_reference_free(newRef)
         switch code {
         case 0: return true
