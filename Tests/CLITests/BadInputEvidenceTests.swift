@@ -1,5 +1,5 @@
 // Bad evidence and bad reports, through the built binary: `verify-evidence FILE`, `gate --test-evidence
-// FILE` (and `--build-evidence`), `verify REPORT`.
+// FILE` (and `--build-evidence`), `verify REPORT`; and the files `record` reads to make evidence.
 //
 // Decisions (exit status per README: 1 = the audit ran and found a problem, 2 = the input is unusable):
 //
@@ -19,6 +19,8 @@
 // |                                                    |                 |   (report written)            |   gate's FAILED report is audit evidence too
 // | payloadType changed after signing                  | 1 (FAILED line) | 1, evidence.signatures FAILED | payloadType is signed (PAE): a bad signature
 // | report: truncated, duplicate key, not a report     | verify: 2       |                               | unusable input
+// | record's JUnit XML (truncated, DOCTYPE, not JUnit,  | record test: 2  |                               | unusable input, nothing recorded
+// |   a directory) and --artifact-file (a directory)   | record build: 2 |                               |
 //
 // Malformed statements are signed with the trusted tester (or builder) key through the AuditCore API, so
 // the parser is reached: verification comes first, and an unsigned statement is never parsed.
@@ -172,6 +174,39 @@ import Testing
             RefusalCase(label: "verify-evidence with a missing file",
                         arguments: ["verify-evidence", "evidence/nope.json", "--trusted-key", "keys/ci.pub"],
                         status: 2, mentions: ["not found"]),
+        ]
+        for refusal in cases { try refusal.check(in: fixture) }
+    }
+
+    /// What `record` reads besides the key: JUnit XML and artifact files.
+    @Test func unusableRecordInputsAreAOneLineErrorWithExitTwo() throws {
+        let fixture = try HardeningFixture()
+        try fixture.releasedRepository()
+        try fixture.write("bad/truncated.xml", "<testsuite><testcase name=\"a\"")
+        try fixture.write("bad/doctype.xml", """
+            <?xml version="1.0"?>
+            <!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/hostname">]>
+            <testsuite><testcase name="&x;"/></testsuite>
+
+            """)
+        try fixture.write("bad/not-junit.xml", "<html><body>not a test report</body></html>\n")
+        let test = ["record", "test", "--repo", "widget", "--key", "keys/ci.key"]
+        let build = ["record", "build", "--repo", "widget", "--rev", "v1.0.0", "--key", "keys/release.key"]
+        let cases = [
+            RefusalCase(label: "junit: truncated XML", arguments: test + ["--junit", "bad/truncated.xml", "--out", "out/1.json"],
+                        status: 2, mentions: ["bad/truncated.xml", "malformed XML"], mustNotExist: ["out/1.json"]),
+            RefusalCase(label: "junit: an external entity", arguments: test + ["--junit", "bad/doctype.xml", "--out", "out/2.json"],
+                        status: 2, mentions: ["bad/doctype.xml", "DOCTYPE"], mustNotExist: ["out/2.json"]),
+            RefusalCase(label: "junit: not JUnit", arguments: test + ["--junit", "bad/not-junit.xml", "--out", "out/3.json"],
+                        status: 2, mentions: ["bad/not-junit.xml"], mustNotExist: ["out/3.json"]),
+            RefusalCase(label: "junit: a directory", arguments: test + ["--junit", "bad", "--out", "out/4.json"],
+                        status: 2, mentions: ["bad", "directory"], mustNotExist: ["out/4.json"]),
+            RefusalCase(label: "junit: missing", arguments: test + ["--junit", "bad/none.xml", "--out", "out/5.json"],
+                        status: 2, mentions: ["bad/none.xml"], mustNotExist: ["out/5.json"]),
+            RefusalCase(label: "artifact file: a directory", arguments: build + ["--artifact-file", "bad", "--out", "out/6.json"],
+                        status: 2, mentions: ["bad", "directory"], mustNotExist: ["out/6.json"]),
+            RefusalCase(label: "artifact file: missing", arguments: build + ["--artifact-file", "dist/none.tar.gz", "--out", "out/7.json"],
+                        status: 2, mentions: ["dist/none.tar.gz"], mustNotExist: ["out/7.json"]),
         ]
         for refusal in cases { try refusal.check(in: fixture) }
     }
