@@ -220,22 +220,23 @@ import Testing
         try fixture.saveKey(second, as: "ci2")
         try fixture.write("policy-2of2.yml", Self.policy.replacingOccurrences(of: "keys: [keys/ci.pub]",
                                                                                with: "keys: [keys/ci.pub, keys/ci2.pub]\n    threshold: 2"))
-        let now = Date()
-        let twice = try signTestRecord(fixture, commit: commit, recordedAt: now, keys: [fixture.tester, fixture.tester], to: "evidence/twice.json")
+        // Before the build was recorded, as a CI run would be.
+        let testedAt = Date().addingTimeInterval(-3_600)
+        let twice = try signTestRecord(fixture, commit: commit, recordedAt: testedAt, keys: [fixture.tester, fixture.tester], to: "evidence/twice.json")
         #expect(try fixture.envelope(twice).signatures.count == 2)
         let report = try gate(fixture, "same-key-twice", test: [twice], policy: "policy-2of2.yml")
         expectFailed(report, exactly: ["evidence.signatures", "test.result", "source.match"], primary: "evidence.signatures",
                      reason: ["only 1 distinct trusted key(s) signed it; the threshold is 2"])
 
         // Two distinct trusted keys meet it.
-        let both = try signTestRecord(fixture, commit: commit, recordedAt: now, keys: [fixture.tester, second], to: "evidence/both.json")
+        let both = try signTestRecord(fixture, commit: commit, recordedAt: testedAt, keys: [fixture.tester, second], to: "evidence/both.json")
         #expect(try gate(fixture, "two-keys", test: [both], policy: "policy-2of2.yml", status: 0).verdict == .passed)
     }
 
     @Test func aKeyIDNamingATrustedKeyOnAnotherKeysSignatureFails() throws {
         let (fixture, commit) = try honestRelease()
         let mallory = SigningKey.generate()
-        let forged = try signTestRecord(fixture, commit: commit, recordedAt: Date(), keys: [mallory],
+        let forged = try signTestRecord(fixture, commit: commit, recordedAt: Date().addingTimeInterval(-3_600), keys: [mallory],
                                         keyIDHints: [fixture.tester.publicKey.keyID], to: "evidence/forged-keyid.json")
         #expect(try fixture.envelope(forged).signatures.first?.keyID == fixture.tester.publicKey.keyID)
         let report = try gate(fixture, "forged-keyid", test: [forged])
