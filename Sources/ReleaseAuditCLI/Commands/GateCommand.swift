@@ -21,9 +21,11 @@ struct GateCommand: ParsableCommand {
             key, not a repository; nothing is written), 64 usage.
 
             Examples:
-              release-audit gate --release v1.4.0 --key env:RELEASE_AUDIT_KEY --trusted-key ci.pub
-              release-audit gate --release v1.4.0 --policy version-bump --test-evidence test.json \\
-                  --build-evidence build.json --trusted-key ci.pub --key auditor.key --format markdown
+              release-audit gate --release v1.4.0 --trusted-key ci.pub release.pub \\
+                  --key env:RELEASE_AUDIT_KEY
+              release-audit gate --release v1.4.0 --policy version-bump \\
+                  --test-evidence test.json --build-evidence build.json \\
+                  --trusted-key ci.pub release.pub --key auditor.key --format markdown
             """
     )
 

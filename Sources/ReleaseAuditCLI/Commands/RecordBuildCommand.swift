@@ -14,8 +14,11 @@ struct RecordBuildCommand: ParsableCommand {
             recorded, so the gate can tell if the tag moved after the build.
 
             Examples:
-              release-audit record build --rev v1.4.0 --version 1.4.0 --artifact-file dist/app.tar.gz --key env:RELEASE_AUDIT_KEY --notes
-              release-audit record build --rev v1.4.0 --artifact app@sha256:3a7b...e9 --key builder.key --out evidence/build.json
+              release-audit record build --rev v1.4.0 --version 1.4.0 \\
+                  --artifact-file dist/app.tar.gz --key env:RELEASE_AUDIT_BUILD_KEY --notes
+              release-audit record build --rev v1.4.0 --key release.key \\
+                  --artifact "app.tar.gz@sha256:$(sha256sum app.tar.gz | cut -c1-64)" \\
+                  --out evidence/build.json
             """
     )
 

@@ -15,8 +15,10 @@ struct RecordTestCommand: ParsableCommand {
             and their run URL, ref and event recorded.
 
             Examples:
-              release-audit record test --junit build/test-results/*.xml --suite unit --key env:RELEASE_AUDIT_KEY --notes
-              release-audit record test --result passed --suite e2e --key ci.key --out evidence/test.json
+              release-audit record test --junit build/junit/*.xml --suite unit \\
+                  --key env:RELEASE_AUDIT_TEST_KEY --notes
+              release-audit record test --result passed --suite e2e \\
+                  --key ci.key --out evidence/test.json
             """
     )
 

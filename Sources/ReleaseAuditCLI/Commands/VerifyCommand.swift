@@ -16,7 +16,8 @@ struct VerifyCommand: ParsableCommand {
 
             Examples:
               release-audit verify reports/v1.4.0.json --trusted-key auditor.pub
-              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub --repo . --format json
+              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub \\
+                  --repo . --format json
             """
     )
 
