@@ -470,12 +470,16 @@ struct GateContext {
         if !problems.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
         }
-        if policy.test.maxAge == nil && (newestTest == nil || firstBuild == nil) {
-            return CheckResult(id: id, title: title, status: .warned,
-                               reason: "no maximum age in the policy and no recording times to order test before build", evidence: used)
+        let ordered = newestTest != nil && firstBuild != nil
+        if policy.test.maxAge == nil && policy.build.maxAge == nil && !ordered {
+            return CheckResult(id: id, title: title, status: .skipped,
+                               reason: "no maximum age in the policy, and no build record with a time to order the tests before", evidence: used)
         }
-        let ageText = newestTest.map { "recorded \(Self.duration(request.now.timeIntervalSince($0))) ago" } ?? "no recording time"
-        return CheckResult(id: id, title: title, status: .passed, reason: "test evidence \(ageText), before the build", evidence: used)
+        var parts: [String] = []
+        if let newestTest { parts.append("test evidence recorded \(Self.duration(request.now.timeIntervalSince(newestTest))) ago") }
+        if ordered { parts.append("before the build") }
+        let reason = parts.joined(separator: ", ") + (policy.test.maxAge == nil ? " (no maximum age in the policy)" : "")
+        return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used)
     }
 
     static func duration(_ seconds: TimeInterval) -> String {
