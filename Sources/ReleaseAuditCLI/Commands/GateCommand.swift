@@ -18,7 +18,8 @@ struct GateCommand: ParsableCommand {
             its report: a failed gate is audit evidence too.
 
             Exit codes: 0 PASSED, 1 FAILED, 2 could not audit (unreadable evidence, bad policy or \
-            key, not a repository; nothing is written), 64 usage.
+            key, not a repository, a release tag that does not exist or names no commit; nothing \
+            is written), 64 usage.
 
             Examples:
               release-audit gate --release v1.4.0 --trusted-key ci.pub release.pub \\
