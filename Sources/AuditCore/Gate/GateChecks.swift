@@ -406,6 +406,11 @@ struct GateContext {
         guard let testedCommit else {
             return CheckResult(id: id, title: title, status: .failed, reason: "no tested commit to look for (see test.result)")
         }
+        // Reachability cannot be asked of a commit the repository lacks (libgit2 fails the walk).
+        guard (try? repo.commit(testedCommit)) != nil else {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the tested commit \(testedCommit.hex) is not in this repository (see source.match)")
+        }
         var candidates: [(name: String, target: ObjectID)] = []
         for ref in try repo.references(matching: "refs/heads/*") + repo.references(matching: "refs/remotes/*") {
             let short: String
