@@ -158,12 +158,13 @@ final class GateFixture {
 
     /// Runs the gate on `release` (a tag; `--release-rev` when `extra` names one) with `policy`,
     /// the auditor key, `ci` and `release` trusted for every role (unless `trusting` says otherwise),
-    /// and a fresh report path; reads back the signed report when one was written.
+    /// and a fresh report path; reads back the signed report when one was written. `repository`
+    /// audits another clone than the fixture's own.
     func gate(_ release: String? = "v1.0.0", policy: String = "exact-commit", trusting: [String] = ["ci", "release"],
-              _ extra: [String] = [], environment: [String: String] = [:]) throws -> GateRun {
+              repository: String? = nil, _ extra: [String] = [], environment: [String: String] = [:]) throws -> GateRun {
         reportCount += 1
         let out = extra.firstIndex(of: "--out").map { extra[$0 + 1] } ?? path("reports/\(reportCount).json")
-        var arguments = ["gate", "--repo", repo, "--policy", policy, "--key", keys.key("auditor")]
+        var arguments = ["gate", "--repo", repository ?? repo, "--policy", policy, "--key", keys.key("auditor")]
         if let release { arguments += ["--release", release] }
         if !trusting.isEmpty { arguments += ["--trusted-key"] + trusting.map(keys.pub) }
         if !extra.contains("--out") { arguments += ["--out", out] }
