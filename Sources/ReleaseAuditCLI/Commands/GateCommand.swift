@@ -121,10 +121,10 @@ struct GateCommand: ParsableCommand {
         }
         if Diagnostics.inGitHubActions {
             for check in report.failedChecks {
-                print("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
+                Diagnostics.workflowCommand("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
             }
             for check in report.checks where check.status == .warned {
-                print("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
+                Diagnostics.workflowCommand("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
             }
             Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path))
         }

@@ -17,14 +17,21 @@ enum Diagnostics {
     static func error(_ message: String) {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         printError("release-audit: error: \(oneLine)")
-        if inGitHubActions { print("::error::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::error::\(escapeWorkflowData(oneLine))") }
     }
 
     /// A one-line warning on stderr, plus a `::warning::` annotation under GitHub Actions.
     static func warning(_ message: String) {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         printError("release-audit: warning: \(oneLine)")
-        if inGitHubActions { print("::warning::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::warning::\(escapeWorkflowData(oneLine))") }
+    }
+
+    /// Prints a GitHub Actions workflow command (`::error ...::message`). The runner reads workflow
+    /// commands from stderr as well as stdout; stderr keeps stdout for the command's own output
+    /// (the JSON of `--format json`, the envelope of `--out -`), which annotations would corrupt.
+    static func workflowCommand(_ line: String) {
+        printError(line)
     }
 
     /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
