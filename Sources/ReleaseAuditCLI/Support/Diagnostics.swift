@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Foundation
 
 /// Writes diagnostics to stderr, and GitHub Actions workflow commands when running there.
@@ -25,6 +26,15 @@ enum Diagnostics {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         printError("release-audit: warning: \(oneLine)")
         if inGitHubActions { print("::warning::\(escapeWorkflowData(oneLine))") }
+    }
+
+    /// Under GitHub Actions: an `::error` annotation per FAILED check and a `::warning` per WARNED one.
+    static func annotate(_ checks: [CheckResult]) {
+        guard inGitHubActions else { return }
+        for check in checks where check.status == .failed || check.status == .warned {
+            let kind = check.status == .failed ? "error" : "warning"
+            print("::\(kind) title=release-audit \(check.id)::\(escapeWorkflowData(check.reason))")
+        }
     }
 
     /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
