@@ -23,7 +23,9 @@ extension Repository {
     /// line is lost.
     public func appendNoteLine(_ line: String, to commit: ObjectID, ref: String = Repository.evidenceNotesRef,
                                maxAttempts: Int = 400) throws {
-        precondition(!line.contains("\n"), "a note line must not contain a newline")
+        guard !line.contains("\n") && !line.contains("\r") else {
+            throw GitError.libgit2(call: "appendNoteLine", code: -1, errorClass: 0, message: "a note line must be one line (it contains a line break)")
+        }
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, handle) != 0 {
             // CI machines often have no user.name: the notes commit is still made, by us.

@@ -147,9 +147,15 @@ struct GateContext {
         let records = testRecords.filter { $0.record.commit == testedCommit }
         // Per test run (suite set), the latest record decides: a re-run replaces a flaky failure.
         var latest: [String: (record: TestRecord, sha256: String)] = [:]
+        // Same time (or no times, as in other tools' records): the worse result wins, whatever the file order.
+        let severity: [TestOutcome: Int] = [.passed: 0, .warned: 1, .failed: 2]
         for r in records {
             let key = r.record.suites.sorted().joined(separator: ",")
-            if let current = latest[key], (current.record.recordedAt ?? .distantPast) > (r.record.recordedAt ?? .distantPast) { continue }
+            if let current = latest[key] {
+                let (t0, t1) = (current.record.recordedAt ?? .distantPast, r.record.recordedAt ?? .distantPast)
+                if t0 > t1 { continue }
+                if t0 == t1, severity[current.record.result, default: 2] >= severity[r.record.result, default: 2] { continue }
+            }
             latest[key] = r
         }
         let used = latest.values.map(\.sha256).sorted()

@@ -119,15 +119,8 @@ struct GateCommand: ParsableCommand {
         case .json: print(try ReportRendering.json(report, reportPath: path))
         case .markdown: print(ReportRendering.markdown(report, reportPath: path))
         }
-        if Diagnostics.inGitHubActions {
-            for check in report.failedChecks {
-                Diagnostics.workflowCommand("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            for check in report.checks where check.status == .warned {
-                Diagnostics.workflowCommand("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path))
-        }
+        Diagnostics.annotate(report.checks)
+        if Diagnostics.inGitHubActions { Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path)) }
     }
 }
 

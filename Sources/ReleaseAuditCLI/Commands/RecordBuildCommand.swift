@@ -47,13 +47,7 @@ struct RecordBuildCommand: ParsableCommand {
             let signer = try SigningKey.load(from: options.key)
             let artifacts = try artifact.map(Recorder.parseArtifact) + artifactFile.map(Recorder.artifact(file:))
 
-            let repo = try options.repository.open()
-            let environment = ProcessInfo.processInfo.environment
-            let ci = CIEnvironment.detect(environment)
-            let recorder = Recorder(repo: repo, environment: environment)
-            let source = try recorder.source(revision: options.rev, allowDirty: options.allowDirty,
-                                             repositoryOverride: options.repositoryURI, ci: ci)
-            source.warnings.forEach(Diagnostics.warning)
+            let (repo, recorder, source, ci) = try options.prepare()
             let record = try recorder.buildRecord(source: source, version: version, artifacts: artifacts,
                                                   builderID: builderID, ci: ci)
             let statement = ProvenanceStatement.make(record: record)

@@ -68,6 +68,7 @@ struct VerifyCommand: ParsableCommand {
             report.checks.append(tagCheck)
             if tagCheck.status == .failed { report.verdict = .failed }
         }
+        Diagnostics.annotate(report.checks.filter { $0.status == .failed })
         let signers = verified.signerKeyIDs.map { String($0.prefix(16)) }.joined(separator: ", ")
         switch format {
         case .text:

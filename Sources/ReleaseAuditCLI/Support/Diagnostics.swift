@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Foundation
 
 /// Writes diagnostics to stderr, and GitHub Actions workflow commands when running there.
@@ -32,6 +33,15 @@ enum Diagnostics {
     /// (the JSON of `--format json`, the envelope of `--out -`), which annotations would corrupt.
     static func workflowCommand(_ line: String) {
         printError(line)
+    }
+
+    /// Under GitHub Actions: an `::error` annotation per FAILED check and a `::warning` per WARNED one.
+    static func annotate(_ checks: [CheckResult]) {
+        guard inGitHubActions else { return }
+        for check in checks where check.status == .failed || check.status == .warned {
+            let kind = check.status == .failed ? "error" : "warning"
+            workflowCommand("::\(kind) title=release-audit \(check.id)::\(escapeWorkflowData(check.reason))")
+        }
     }
 
     /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
