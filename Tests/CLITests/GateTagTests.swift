@@ -141,6 +141,19 @@ import Testing
         #expect(facts["why"]?.contains("tagged after the GA and ignored: v1.0.0-rc.11") == true)
     }
 
+    /// A lightweight GA tag has no time of its own: an annotated RC made after the commit (as RCs
+    /// always are) still counts as before it.
+    @Test func aLightweightGAOnItsRCsCommitPasses() throws {
+        let f = try GateFixture()
+        try f.recordTest()
+        try f.git.tag("v1.0.0-rc.1", message: "rc 1")
+        try f.git.tag("v1.0.0")
+        try f.recordBuild("v1.0.0")
+        let run = try f.gate("v1.0.0", policy: try f.policy(Self.rcPolicy))
+        expectVerdict(run, 0)
+        expectCheck(run, "release.rc-to-ga", .passed, mentioning: "against v1.0.0-rc.1", "same commit")
+    }
+
     @Test func aGAWithoutAnyRCFailsTheRCRule() throws {
         let f = try GateFixture()
         try f.testedRelease()
