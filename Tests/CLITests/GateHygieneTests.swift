@@ -104,6 +104,23 @@ import Testing
         expectCheck(recent, "evidence.freshness", .passed, mentioning: "recorded 30m ago", "before the build")
     }
 
+    /// A record dated in the future would never grow older than max_age.
+    @Test func testEvidenceDatedInTheFutureFailsMaxAge() throws {
+        let f = try GateFixture()
+        let policy = try f.policy("version: 1\ntest:\n  max_age: 1h\nbuild:\n  required: false\n")
+        let future = Date().addingTimeInterval(365 * 86_400)
+        try f.writeTestRecord("future.json", recordedAt: future)
+        try f.git.tag("v1.0.0", message: "1.0.0")
+        let run = try f.gate("v1.0.0", policy: policy, ["--test-evidence", f.path("future.json")])
+        expectVerdict(run, 1)
+        expectCheck(run, "evidence.freshness", .failed, mentioning: "dated \(Timestamp.string(future)), in the future")
+
+        // A clock a minute ahead is fine.
+        try f.writeTestRecord("skewed.json", recordedAt: Date().addingTimeInterval(60))
+        let skewed = try f.gate("v1.0.0", policy: policy, ["--test-evidence", f.path("skewed.json")])
+        expectVerdict(skewed, 0)
+    }
+
     @Test func testEvidenceRecordedAfterTheBuildFails() throws {
         let f = try GateFixture()
         try f.git.tag("v1.0.0", message: "1.0.0")

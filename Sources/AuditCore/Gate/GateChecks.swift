@@ -459,6 +459,9 @@ struct GateContext {
                 let age = request.now.timeIntervalSince(newestTest)
                 if age > maxAge {
                     problems.append("the newest test evidence is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
+                } else if age < -Self.allowedClockSkew {
+                    // A record dated in the future would never grow old enough to fail max_age.
+                    problems.append("the newest test evidence is dated \(Timestamp.string(newestTest)), in the future: its age cannot be proven (is the recording clock wrong?)")
                 }
             } else {
                 problems.append("the test evidence has no recording time, so its age cannot be proven")
@@ -469,6 +472,8 @@ struct GateContext {
             if let newestBuild = buildRecords.compactMap(\.record.recordedAt).max() {
                 if request.now.timeIntervalSince(newestBuild) > maxAge {
                     problems.append("the build evidence is \(Self.duration(request.now.timeIntervalSince(newestBuild))) old; the policy allows \(Self.duration(maxAge))")
+                } else if request.now.timeIntervalSince(newestBuild) < -Self.allowedClockSkew {
+                    problems.append("the build evidence is dated \(Timestamp.string(newestBuild)), in the future: its age cannot be proven (is the recording clock wrong?)")
                 }
             } else {
                 problems.append("the build evidence has no recording time, so its age cannot be proven")
@@ -492,6 +497,9 @@ struct GateContext {
         let reason = parts.joined(separator: ", ") + (policy.test.maxAge == nil ? " (no maximum age in the policy)" : "")
         return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used)
     }
+
+    /// How far in the future a recording time may be (clocks of CI machines and the gate differ).
+    static let allowedClockSkew: TimeInterval = 5 * 60
 
     static func duration(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded())
