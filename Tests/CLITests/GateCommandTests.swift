@@ -96,11 +96,14 @@ import Testing
         let f = try GateFixture()
         let key = ["--key", f.keys.key("auditor")]
         for arguments in [["gate", "--release", "v1.0.0"], ["gate"] + key, ["gate", "--release", "v1", "--release-rev", "HEAD"] + key,
-                          ["gate", "--release", "v1", "--format", "yaml"] + key, ["gate", "--release", "v1", "--out", ""] + key] {
+                          ["gate", "--release", "v1", "--format", "yaml"] + key, ["gate", "--release", "v1", "--out", ""] + key,
+                          ["gate", "--release", "v1", "--out", f.path("r.json"), "--vsa", f.path("./r.json")] + key,
+                          ["gate", "--release", "v1/x", "--vsa", "reports/v1_x.json"] + key] {
             let result = try f.tool(arguments + ["--repo", f.repo])
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(!result.stderr.isEmpty)
         }
+        #expect(!FileManager.default.fileExists(atPath: f.path("r.json")))
     }
 
     @Test func anExistingReportIsNotReplacedWithoutForce() throws {

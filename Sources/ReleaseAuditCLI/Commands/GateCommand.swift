@@ -71,6 +71,12 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
         if out == "" { throw ValidationError("--out needs a file name") }
+        // Otherwise the VSA would replace the report it summarises, or fail after the report was written.
+        if let vsa, Self.samePath(vsa, reportPath) { throw ValidationError("--vsa and the report (--out) must be different files") }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
