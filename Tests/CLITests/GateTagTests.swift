@@ -25,6 +25,25 @@ import Testing
         expectCheck(strict, "release.tag", .failed, mentioning: "v1.0.0 is lightweight; the policy requires an annotated tag")
     }
 
+    /// `--release refs/tags/v1.0.0` (GitHub's GITHUB_REF) is the same release as `--release v1.0.0`.
+    @Test func aTagGivenAsAFullRefIsReportedByItsName() throws {
+        let f = try GateFixture()
+        try f.testedRelease()
+        let result = try f.tool(["gate", "--repo", f.repo, "--release", "refs/tags/v1.0.0", "--key", f.keys.key("auditor"),
+                                 "--trusted-key", f.keys.pub("ci"), f.keys.pub("release")])
+        #expect(result.status == 0, "\(result.stderr)\(result.stdout)")
+        let path = f.path("reports/v1.0.0.json")
+        let report = try f.readReport(path)
+        #expect(report.release.tag == "v1.0.0")
+        #expect(report.release.ref == "refs/tags/v1.0.0")
+        let subject = try #require(try ReportStatement.verify(try EvidenceSource.load(path: path)[0],
+                                                              trustedKeys: [try PublicKey.load(from: f.keys.pub("auditor"))]).subjects.first)
+        #expect(subject.name == "git+\(GateFixture.identity)@refs/tags/v1.0.0")
+        // And `verify --repo` finds the tag.
+        let verified = try f.tool(["verify", path, "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo])
+        #expect(verified.status == 0, "\(verified.stdout)")
+    }
+
     @Test func aMissingTagCannotBeAudited() throws {
         let f = try GateFixture()
         try f.recordTest()

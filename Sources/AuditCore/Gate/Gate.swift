@@ -81,8 +81,8 @@ public struct Gate {
         try context.selectRecords()
         let checks = try context.runChecks()
 
-        let tagName: String?
-        if case .tag(let name) = request.release { tagName = name } else { tagName = nil }
+        // The tag's own (short) name, however it was asked for (`v1.0.0` or `refs/tags/v1.0.0`).
+        let tagName = releaseTag?.name
         let repository = expectedRepository ?? context.testRecords.first?.record.repository
         return AuditReport(
             formatVersion: 1,

@@ -82,7 +82,8 @@ struct GateCommand: ParsableCommand {
     /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
     var reportPath: String {
         if let out { return out }
-        return "reports/" + ReportFile.safeName(release ?? releaseRev ?? "release") + ".json"
+        let name = release.map { $0.hasPrefix("refs/tags/") ? String($0.dropFirst("refs/tags/".count)) : $0 }
+        return "reports/" + ReportFile.safeName(name ?? releaseRev ?? "release") + ".json"
     }
 
     func run() throws {
