@@ -195,10 +195,12 @@ final class GateFixture {
     /// Signs a test record made with the API (to set what the binary would not: an old `recordedAt`,
     /// several signers) and writes the envelope to `file`.
     @discardableResult
-    func writeTestRecord(_ file: String, commit revision: String = "HEAD", result: TestOutcome = .passed,
-                         suites: [String] = [], recordedAt: Date = Date(), signers: [String] = ["ci"]) throws -> String {
+    /// `tree` overrides the commit's real tree (forged evidence).
+    func writeTestRecord(_ file: String, commit revision: String = "HEAD", tree treeRevision: String? = nil,
+                         result: TestOutcome = .passed, suites: [String] = [], recordedAt: Date = Date(),
+                         signers: [String] = ["ci"]) throws -> String {
         let commit = try ObjectID(hex: try id(revision))
-        let tree = try ObjectID(hex: try git.revParse("\(revision)^{tree}"))
+        let tree = try ObjectID(hex: try git.revParse("\(treeRevision ?? revision)^{tree}"))
         let record = TestRecord(commit: commit, tree: tree, repository: Self.identity, result: result,
                                 suites: suites, recordedAt: recordedAt, ci: CIContext(provider: "local"),
                                 toolVersion: ToolInfo.version)
@@ -207,9 +209,10 @@ final class GateFixture {
 
     /// Signs a build record made with the API for `revision` and writes it to `file`.
     @discardableResult
-    func writeBuildRecord(_ file: String, commit revision: String, recordedAt: Date, signers: [String] = ["release"]) throws -> String {
+    func writeBuildRecord(_ file: String, commit revision: String, tree treeRevision: String? = nil, recordedAt: Date,
+                          signers: [String] = ["release"]) throws -> String {
         let record = BuildRecord(commit: try ObjectID(hex: try id(revision)),
-                                 tree: try ObjectID(hex: try git.revParse("\(revision)^{tree}")),
+                                 tree: try ObjectID(hex: try git.revParse("\((treeRevision ?? revision))^{tree}")),
                                  repository: Self.identity, recordedAt: recordedAt)
         return try writeEnvelope(ProvenanceStatement.make(record: record).jsonData(), signers: signers, to: file)
     }

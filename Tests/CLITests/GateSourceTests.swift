@@ -150,6 +150,20 @@ import Testing
         expectCheck(run, "source.match", .failed, mentioning: "\(unknown) is not in this repository", "git fetch origin \(unknown)")
     }
 
+    /// Signed evidence whose commit and tree do not belong together is forged or corrupt.
+    @Test func evidenceRecordingAnotherTreeForTheCommitFails() throws {
+        let f = try GateFixture()
+        try f.git.commit("Next", files: ["src/widget.swift": "let speed = 2\n"])
+        try f.writeTestRecord("test.json", commit: "HEAD", tree: "HEAD~1", recordedAt: Date().addingTimeInterval(-60))
+        try f.writeBuildRecord("build.json", commit: "HEAD", tree: "HEAD~1", recordedAt: Date())
+        try f.git.tag("v1.0.1", message: "1.0.1")
+        let run = try f.gate("v1.0.1", ["--test-evidence", f.path("test.json"), "--build-evidence", f.path("build.json")])
+        expectVerdict(run, 1)
+        let tree = try f.git.revParse("HEAD~1^{tree}")
+        expectCheck(run, "source.match", .failed, mentioning: "records tree \(tree.prefix(7))", "forged or corrupt")
+        expectCheck(run, "build.source", .failed, mentioning: "records tree \(tree.prefix(7))", "forged or corrupt")
+    }
+
     // MARK: build.source
 
     @Test func buildEvidenceForAnotherCommitFails() throws {
