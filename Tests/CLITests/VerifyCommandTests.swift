@@ -117,6 +117,18 @@ import Testing
         #expect(try f.readReport(passed).checks.count == 11)
     }
 
+    /// Under GitHub Actions the failed checks are annotated on stderr; stdout stays the JSON.
+    @Test func underGitHubActionsFailuresAreAnnotatedAndJSONStaysClean() throws {
+        let (f, passed, _) = try reports()
+        try f.git.git("tag", "-d", "v1.0.0")
+        let result = try f.tool(["verify", passed, "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo, "--format", "json"],
+                                environment: ["GITHUB_ACTIONS": "true"])
+        #expect(result.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(json?["verdict"] as? String == "FAILED")
+        #expect(result.stderr.contains("::error title=release-audit release.tag-unmoved::tag v1.0.0 no longer exists"))
+    }
+
     @Test func somethingThatIsNotAReportIsExitTwo() throws {
         let (f, passed, _) = try reports()
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: f.path("garbage.json")))
