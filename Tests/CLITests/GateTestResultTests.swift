@@ -119,6 +119,22 @@ import Testing
         expectCheck(regressed, "test.result", .failed, mentioning: "is FAILED")
     }
 
+    /// Test evidence about two other commits: the gate does not pick one.
+    @Test func testEvidenceAboutSeveralOtherCommitsFails() throws {
+        let f = try GateFixture()
+        try f.recordTest("HEAD", ["--out", f.path("first.json")])
+        try f.git.commit("Second", files: ["README.md": "# widget 2\n"])
+        try f.recordTest("HEAD", ["--out", f.path("second.json")])
+        try f.git.commit("Release", files: ["VERSION": "1.0.1\n"])
+        try release(f)
+        let run = try f.gate("v1.0.0", policy: "version-bump", ["--test-evidence", f.path("first.json"), f.path("second.json"),
+                                                                 "--build-evidence", f.path("build.json")])
+        expectVerdict(run, 1)
+        expectCheck(run, "test.result", .failed, mentioning: "names 2 different commits", "none is the release commit")
+        expectCheck(run, "source.match", .failed)
+        #expect(run.report?.tested == nil)
+    }
+
     /// Another suite's later pass does not hide a failed suite.
     @Test func aPassOfAnotherSuiteDoesNotReplaceAFailure() throws {
         let f = try GateFixture()

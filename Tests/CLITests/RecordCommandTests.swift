@@ -177,6 +177,22 @@ import Testing
         #expect(record.ci?.ref == "refs/heads/main")
     }
 
+    /// A token in the remote URL (or in --repository) never reaches the signed record or the notes.
+    @Test func credentialsInTheRepositoryURLAreNotRecorded() throws {
+        let f = try GateFixture(origin: false)
+        try f.git.git("remote", "add", "origin", "https://ci-bot:s3cret-token@github.com/example/widget.git")
+        try f.recordTest("HEAD", ["--out", f.path("origin.json")])
+        try f.recordTest("HEAD", ["--repository", "https://x-access-token:ghs_s3cret@github.com/example/widget", "--notes",
+                                  "--out", f.path("flag.json")])
+        for file in ["origin.json", "flag.json"] {
+            let record = try #require(try readBack(f, file: f.path(file)).testRecord)
+            #expect(record.repository == GateFixture.identity)
+            let payload = try #require(try EvidenceSource.load(path: f.path(file)).first?.envelope.payload)
+            #expect(!String(decoding: payload, as: UTF8.self).contains("s3cret"))
+        }
+        #expect(!(try f.git.git("notes", "--ref=release-audit", "show", "HEAD")).contains("s3cret"))
+    }
+
     // MARK: record build
 
     @Test func buildArtifactsCarryTheirSHA256() throws {
