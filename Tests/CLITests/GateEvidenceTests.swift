@@ -118,6 +118,21 @@ import Testing
         #expect(two.report?.inputs.first { $0.kind == "test" }?.signers.count == 2)
     }
 
+    /// A validly signed test record copied into the note of another commit does not vouch for it.
+    @Test func evidenceCopiedToAnotherCommitsNoteFails() throws {
+        let f = try GateFixture()
+        try f.recordTest("HEAD", ["--out", f.path("test.json")])
+        try f.git.commit("Untested", files: ["src/widget.swift": "let speed = 2\n"])
+        let line = try String(contentsOfFile: f.path("test.json"), encoding: .utf8).trimmingCharacters(in: .newlines)
+        try f.git.git("notes", "--ref=release-audit", "add", "-m", line, "HEAD")
+        try f.git.tag("v1.0.0", message: "1.0.0")
+        try f.recordBuild("v1.0.0")
+        let run = try f.gate()
+        expectVerdict(run, 1)
+        expectCheck(run, "evidence.signatures", .failed, mentioning: "holds a statement about another commit", "copied between commits")
+        expectCheck(run, "test.result", .failed)
+    }
+
     @Test func aKeyIsTrustedOnlyForItsRole() throws {
         let f = try GateFixture()
         let policy = try f.policy("""
