@@ -58,12 +58,10 @@ import Testing
 
     @Test func unusableInputIsExitTwoWithOneLineAndNothingWritten() throws {
         let f = try twoReleases()
-        try Data("not json\n".utf8).write(to: URL(fileURLWithPath: f.path("garbage.json")))
-        try Data("version: 1\nsource:\n  match: exact-commit\n  colour: red\n".utf8).write(to: URL(fileURLWithPath: f.path("bad-policy.yml")))
-        try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: f.path("bad.key")))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f.path("bad.key"))
-        try FileManager.default.copyItem(atPath: f.keys.key("auditor"), toPath: f.path("open.key"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: f.path("open.key"))
+        try f.file("garbage.json", "not json\n")
+        try f.file("bad-policy.yml", "version: 1\nsource:\n  match: exact-commit\n  colour: red\n")
+        try f.file("bad.key", "not a key\n", mode: 0o600)
+        try f.file("open.key", try String(contentsOfFile: f.keys.key("auditor"), encoding: .utf8), mode: 0o644)
         try FileManager.default.createDirectory(atPath: f.path("plain"), withIntermediateDirectories: true)
 
         let base = ["gate", "--release", "v1.0.0", "--trusted-key", f.keys.pub("ci"), f.keys.pub("release")]
@@ -123,7 +121,7 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) != original)
 
         // The same for an existing VSA file.
-        try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: f.path("vsa.json")))
+        try f.file("vsa.json", "keep me\n")
         let vsa = try f.gate("v1.0.0", ["--vsa", f.path("vsa.json")])
         #expect(vsa.status == 2)
         #expect(vsa.stderr.contains("already exists"))
@@ -189,8 +187,7 @@ import Testing
 
     @Test func underGitHubActionsFailedChecksAreAnnotatedAndTheSummaryIsAppended() throws {
         let f = try twoReleases()
-        let summary = f.path("summary.md")
-        try Data("previous step\n".utf8).write(to: URL(fileURLWithPath: summary))
+        let summary = try f.file("summary.md", "previous step\n")
         let env = ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary]
 
         let failed = try f.gate("v1.1.0", ["--format", "json"], environment: env)
@@ -214,8 +211,7 @@ import Testing
 
     @Test func outsideGitHubActionsThereAreNoAnnotations() throws {
         let f = try twoReleases()
-        let summary = f.path("summary.md")
-        try Data().write(to: URL(fileURLWithPath: summary))
+        let summary = try f.file("summary.md", "")
         let run = try f.gate("v1.1.0", environment: ["GITHUB_STEP_SUMMARY": summary])
         #expect(run.status == 1)
         #expect(!run.stdout.contains("::error") && !run.stderr.contains("::error"))

@@ -185,9 +185,28 @@ final class GateFixture {
 
     /// Writes a policy file (keys named in it are resolved against the fixture's directory).
     func policy(_ yaml: String, name: String = "policy.yml") throws -> String {
+        try file(name, yaml)
+    }
+
+    /// Writes `contents` to `name` in the fixture's directory (with `mode`, when given); returns its path.
+    @discardableResult
+    func file(_ name: String, _ contents: String, mode: Int? = nil) throws -> String {
         let file = path(name)
-        try Data(yaml.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: file))
+        if let mode { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file) }
         return file
+    }
+
+    /// Records passing test evidence (into `file`) of a commit made in a clone of the repository,
+    /// which the repository itself does not have; returns that commit.
+    @discardableResult
+    func testEvidenceFromAClone(_ file: String) throws -> String {
+        try git.git("clone", "-q", repo, path("ci-clone"))
+        let clone = GitRepo(existing: root.appendingPathComponent("ci-clone"))
+        try clone.git("remote", "set-url", "origin", Self.origin)
+        let commit = try clone.commit("Only in CI", files: ["src/widget.swift": "let speed = 9\n"])
+        try succeed(["record", "test", "--repo", clone.path, "--result", "passed", "--key", keys.key("ci"), "--out", path(file)])
+        return commit
     }
 
     // MARK: Records made with the AuditCore API

@@ -137,13 +137,7 @@ import Testing
     @Test func aTestedCommitMissingFromTheRepositoryFails() throws {
         let f = try GateFixture()
         try f.git.tag("v1.0.0", message: "1.0.0")
-        try f.git.git("clone", "-q", f.repo, f.path("ci-clone"))
-        let clone = GitRepo(existing: f.root.appendingPathComponent("ci-clone"))
-        try clone.git("remote", "set-url", "origin", GateFixture.origin)
-        try clone.commit("Only in CI", files: ["src/widget.swift": "let speed = 9\n"])
-        let unknown = try clone.revParse("HEAD")
-        try f.succeed(["record", "test", "--repo", clone.path, "--result", "passed", "--key", f.keys.key("ci"),
-                       "--out", f.path("test.json")])
+        let unknown = try f.testEvidenceFromAClone("test.json")
         try f.recordBuild("v1.0.0")
         let run = try f.gate("v1.0.0", policy: "version-bump", ["--test-evidence", f.path("test.json")])
         expectVerdict(run, 1)

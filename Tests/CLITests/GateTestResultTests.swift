@@ -24,8 +24,7 @@ import Testing
 
     @Test func aJUnitReportWithAFailureFailsAndNamesTheTest() throws {
         let f = try GateFixture()
-        let junit = f.path("junit.xml")
-        try Data("""
+        let junit = try f.file("junit.xml", """
             <?xml version="1.0" encoding="UTF-8"?>
             <testsuites>
               <testsuite name="unit" tests="2" failures="1">
@@ -33,7 +32,7 @@ import Testing
                 <testcase classname="Widget" name="brakes"><failure message="too slow"/></testcase>
               </testsuite>
             </testsuites>
-            """.utf8).write(to: URL(fileURLWithPath: junit))
+            """)
         let recorded = try f.recordTest("HEAD", ["--junit", junit, "--suite", "unit"])
         #expect(recorded.stderr.contains("(FAILED)"))
         try release(f)
@@ -44,9 +43,7 @@ import Testing
 
     @Test func aPassingJUnitReportPasses() throws {
         let f = try GateFixture()
-        let junit = f.path("junit.xml")
-        try Data(#"<testsuite name="unit"><testcase classname="Widget" name="speed"/></testsuite>"#.utf8)
-            .write(to: URL(fileURLWithPath: junit))
+        let junit = try f.file("junit.xml", #"<testsuite name="unit"><testcase classname="Widget" name="speed"/></testsuite>"#)
         try f.recordTest("HEAD", ["--junit", junit, "--suite", "unit"])
         try release(f)
         let run = try f.gate("v1.0.0", ["--build-evidence", f.path("build.json")])

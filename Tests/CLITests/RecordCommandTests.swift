@@ -64,12 +64,10 @@ import Testing
 
     @Test func unusableInputIsOneLineExitTwoAndWritesNothing() throws {
         let f = try GateFixture()
-        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: f.path("bad.key")))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f.path("bad.key"))
-        try FileManager.default.copyItem(atPath: f.keys.key("ci"), toPath: f.path("open.key"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: f.path("open.key"))
-        try Data("<testsuite><testcase name=\"a\">".utf8).write(to: URL(fileURLWithPath: f.path("truncated.xml")))
-        try Data("this is not XML\n".utf8).write(to: URL(fileURLWithPath: f.path("text.xml")))
+        try f.file("bad.key", "garbage\n", mode: 0o600)
+        try f.file("open.key", try String(contentsOfFile: f.keys.key("ci"), encoding: .utf8), mode: 0o644)
+        try f.file("truncated.xml", "<testsuite><testcase name=\"a\">")
+        try f.file("text.xml", "this is not XML\n")
 
         let ci = ["--key", f.keys.key("ci")]
         let cases: [(name: String, arguments: [String], mentions: String)] = [

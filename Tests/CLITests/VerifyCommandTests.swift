@@ -131,13 +131,13 @@ import Testing
 
     @Test func somethingThatIsNotAReportIsExitTwo() throws {
         let (f, passed, _) = try reports()
-        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: f.path("garbage.json")))
-        try Data().write(to: URL(fileURLWithPath: f.path("empty.json")))
+        try f.file("garbage.json", "garbage\n")
+        try f.file("empty.json", "")
         // Evidence, signed by the auditor key: a valid envelope, but not a report.
         try f.recordTest("HEAD", key: "auditor", ["--out", f.path("evidence.json")])
         // Two reports in one file.
         let two = try String(contentsOfFile: passed, encoding: .utf8) + String(contentsOfFile: passed, encoding: .utf8)
-        try Data(two.utf8).write(to: URL(fileURLWithPath: f.path("two.json")))
+        try f.file("two.json", two)
 
         for (name, mentions) in [("garbage.json", "not a readable DSSE envelope"), ("empty.json", "empty"),
                                  ("evidence.json", "the report is malformed: predicateType"), ("two.json", "holds 2 envelopes"),

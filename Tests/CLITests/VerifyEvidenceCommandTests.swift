@@ -52,7 +52,7 @@ import Testing
         let f = try evidence()
         let bundle = try String(contentsOfFile: f.path("test.json"), encoding: .utf8)
             + String(contentsOfFile: f.path("build.json"), encoding: .utf8)
-        try Data(bundle.utf8).write(to: URL(fileURLWithPath: f.path("all.intoto.jsonl")))
+        try f.file("all.intoto.jsonl", bundle)
         let keys = ["--trusted-key", f.keys.pub("ci"), f.keys.pub("release")]
         let result = try f.tool(["verify-evidence", f.path("all.intoto.jsonl"), "--json"] + keys)
         #expect(result.status == 0)
@@ -85,7 +85,7 @@ import Testing
 
     @Test func unreadableEvidenceIsExitTwo() throws {
         let f = try evidence()
-        try Data("{\"payload\": 1}\n".utf8).write(to: URL(fileURLWithPath: f.path("bad.json")))
+        try f.file("bad.json", "{\"payload\": 1}\n")
         for file in [f.path("bad.json"), f.path("missing.json")] {
             let result = try f.tool(["verify-evidence", f.path("test.json"), file, "--trusted-key", f.keys.pub("ci")])
             #expect(result.status == 2)
