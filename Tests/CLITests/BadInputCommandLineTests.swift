@@ -39,7 +39,7 @@ import Testing
             RefusalCase(label: "gate with --vsa naming the report",
                         arguments: ["gate", "--repo", "widget", "--release", "v1.0.0", "--key", "keys/auditor.key",
                                     "--out", "out/r.json", "--vsa", "./out/../out/r.json"] + evidence,
-                        status: 64, mentions: ["--vsa", "same file"], mustNotExist: ["out"]),
+                        status: 64, mentions: ["--vsa", "different files"], mustNotExist: ["out"]),
             RefusalCase(label: "gate with a bad --format",
                         arguments: ["gate", "--repo", "widget", "--release", "v1.0.0", "--key", "keys/auditor.key",
                                     "--out", "out/4.json", "--format", "yaml"] + evidence,

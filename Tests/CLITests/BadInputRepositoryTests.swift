@@ -116,9 +116,9 @@ import Testing
                     "--build-evidence", "evidence/build.json"] + HardeningFixture.trustEvidence
         let cases = [
             RefusalCase(label: "gate: annotated tag on a blob", arguments: gate + ["--release", "v2.0.0", "--out", "out/a/r.json"],
-                        status: 2, mentions: ["cannot audit v2.0.0", "names a blob, not a commit"], mustNotExist: ["out/a"]),
+                        status: 2, mentions: ["tag v2.0.0 names a blob, not a commit"], mustNotExist: ["out/a"]),
             RefusalCase(label: "gate: lightweight tag on a tree", arguments: gate + ["--release", "v3.0.0", "--out", "out/b/r.json"],
-                        status: 2, mentions: ["cannot audit v3.0.0", "tree, not a commit"], mustNotExist: ["out/b"]),
+                        status: 2, mentions: ["tag v3.0.0 names a tree, not a commit"], mustNotExist: ["out/b"]),
             RefusalCase(label: "gate: no such tag", arguments: gate + ["--release", "v9.9.9", "--out", "out/c/r.json"],
                         status: 2, mentions: ["tag v9.9.9 does not exist", "git fetch --tags"], mustNotExist: ["out/c"]),
             RefusalCase(label: "gate: no such revision", arguments: gate + ["--release-rev", "nope", "--out", "out/d/r.json"],

@@ -18,12 +18,15 @@ struct GateCommand: ParsableCommand {
             its report: a failed gate is audit evidence too.
 
             Exit codes: 0 PASSED, 1 FAILED, 2 could not audit (unreadable evidence, bad policy or \
-            key, not a repository; nothing is written), 64 usage.
+            key, not a repository, a release tag that does not exist or names no commit; nothing \
+            is written), 64 usage.
 
             Examples:
-              release-audit gate --release v1.4.0 --key env:RELEASE_AUDIT_KEY --trusted-key ci.pub
-              release-audit gate --release v1.4.0 --policy version-bump --test-evidence test.json \\
-                  --build-evidence build.json --trusted-key ci.pub --key auditor.key --format markdown
+              release-audit gate --release v1.4.0 --trusted-key ci.pub release.pub \\
+                  --key env:RELEASE_AUDIT_KEY
+              release-audit gate --release v1.4.0 --policy version-bump \\
+                  --test-evidence test.json --build-evidence build.json \\
+                  --trusted-key ci.pub release.pub --key auditor.key --format markdown
             """
     )
 
@@ -68,15 +71,19 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
         if out == "" { throw ValidationError("--out needs a file name") }
-        if let vsa, ReportFile.samePath(vsa, reportPath) {
-            throw ValidationError("--vsa and the report name the same file (\(vsa)): give the VSA a file of its own")
-        }
+        // Otherwise the VSA would replace the report it summarises, or fail after the report was written.
+        if let vsa, Self.samePath(vsa, reportPath) { throw ValidationError("--vsa and the report (--out) must be different files") }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
     var reportPath: String {
         if let out { return out }
-        return "reports/" + ReportFile.safeName(release ?? releaseRev ?? "release") + ".json"
+        let name = release.map { $0.hasPrefix("refs/tags/") ? String($0.dropFirst("refs/tags/".count)) : $0 }
+        return "reports/" + ReportFile.safeName(name ?? releaseRev ?? "release") + ".json"
     }
 
     func run() throws {
@@ -102,11 +109,6 @@ struct GateCommand: ParsableCommand {
                 policy: loadedPolicy.policy, policyInfo: loadedPolicy.reportInfo, trust: trust,
                 testEvidence: testEvidence, buildEvidence: buildEvidence, repositoryOverride: repositoryURI)
             let report = try Gate(repo: repo).run(request)
-            guard report.release.commit != nil else {
-                // Nothing to sign a report about (no such tag, or a tag on a blob): say why.
-                let why = report.checks.first { $0.id == "release.tag" && $0.status == .failed }?.reason
-                throw InputError("cannot audit \(release ?? releaseRev ?? "the release"): \(why ?? "it names no commit")")
-            }
 
             let envelope = try ReportStatement.sign(report, with: signer)
             let vsaEnvelope = try vsa.map { _ in
@@ -135,15 +137,8 @@ struct GateCommand: ParsableCommand {
         case .json: print(try ReportRendering.json(report, reportPath: path))
         case .markdown: print(ReportRendering.markdown(report, reportPath: path))
         }
-        if Diagnostics.inGitHubActions {
-            for check in report.failedChecks {
-                print("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            for check in report.checks where check.status == .warned {
-                print("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path))
-        }
+        Diagnostics.annotate(report.checks)
+        if Diagnostics.inGitHubActions { Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path)) }
     }
 }
 
@@ -156,11 +151,6 @@ enum ReportFile {
         }
         let name = String(safe)
         return name.hasPrefix(".") ? "_" + name.dropFirst() : name
-    }
-
-    /// Whether two paths name the same file (after making them absolute and removing `.` and `..`).
-    static func samePath(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     /// Refuses, before anything is written, a path that cannot become a file: a directory, or a
