@@ -151,7 +151,7 @@ final class HardeningFixture {
 enum Refusal {
     /// Words a crash or a leaked internal error would print.
     static let crashMarkers = ["Fatal error", "Stack dump", "Backtrace", "Assertion failed", "Error Domain=", "NSCocoaErrorDomain",
-                               "Thread ", "Swift runtime failure"]
+                               "Swift runtime failure"]
 
     /// Exit 2: exactly one stderr line `release-audit: error: ...` naming the problem, nothing on stdout.
     static func expectInputError(_ result: ProcessOutput, mentions: [String], _ label: String,
