@@ -123,11 +123,14 @@ public func sha256Hex(_ data: Data) -> String {
 public enum EvidenceError: Error, CustomStringConvertible, Equatable {
     case missing(path: String)
     case unreadable(source: String, reason: String)
+    /// The envelope verified, but the statement it signs is not one release-audit can read.
+    case malformedStatement(source: String, reason: String)
 
     public var description: String {
         switch self {
         case .missing(let path): return "evidence file not found: \(path)"
         case .unreadable(let source, let reason): return "\(source) is not a readable DSSE envelope: \(reason)"
+        case .malformedStatement(let source, let reason): return "\(source): the signed statement is malformed: \(reason)"
         }
     }
 }
