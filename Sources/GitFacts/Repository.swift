@@ -167,16 +167,16 @@ public final class Repository {
 
     /// The tags whose short names match a glob (`fnmatch`, e.g. `v*`), sorted by name.
     public func tags(matching glob: String = "*") throws -> [Tag] {
+        try tagNames(matching: glob).compactMap { try tag(named: $0) }
+    }
+
+    /// The short names of the tags that match a glob, sorted: no tag object is read, so choose by
+    /// name first and read only the tags you need with `tag(named:)`.
+    public func tagNames(matching glob: String = "*") throws -> [String] {
         var names = git_strarray()
         try Libgit2.check(git_tag_list_match(&names, glob, handle), "git_tag_list_match")
         defer { git_strarray_dispose(&names) }
-        var tags: [Tag] = []
-        tags.reserveCapacity(names.count)
-        for i in 0..<names.count {
-            guard let cName = names.strings[i] else { continue }
-            if let tag = try tag(named: String(cString: cName)) { tags.append(tag) }
-        }
-        return tags.sorted { $0.name < $1.name }
+        return (0..<names.count).compactMap { names.strings[$0].map { String(cString: $0) } }.sorted()
     }
 
     /// One tag by short name, or nil when there is no such tag.

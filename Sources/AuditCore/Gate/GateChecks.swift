@@ -349,9 +349,9 @@ struct GateContext {
               let kind = policy.tagScheme.classify(tag.name), kind.rcNumber == nil else {
             return CheckResult(id: id, title: title, status: .failed, reason: "no GA release tag to compare with its release candidates (see release.tag)")
         }
-        let all = try ReleaseCandidates.releaseTags(in: repo, scheme: policy.tagScheme)
+        let sameVersion = try ReleaseCandidates.releaseTags(in: repo, scheme: policy.tagScheme, version: kind.version)
         let ga = ReleaseTag(tag: tag, version: kind.version, rcNumber: nil, createdAt: try ReleaseCandidates.createdAt(tag, in: repo))
-        let selection = ReleaseCandidates.lastRC(for: ga, among: all)
+        let selection = ReleaseCandidates.lastRC(for: ga, among: sameVersion)
         var facts = ["why": selection.reason]
         guard let rc = selection.chosen, let rcCommitID = rc.tag.commit else {
             return CheckResult(id: id, title: title, status: .failed, reason: selection.reason, facts: facts)

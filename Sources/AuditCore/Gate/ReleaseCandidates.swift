@@ -22,11 +22,14 @@ public struct RCSelection: Sendable, Equatable {
 
 /// Finds release tags and release candidates under a tag scheme.
 public enum ReleaseCandidates {
-    /// Every tag the scheme classifies, as release tags with creation times.
-    public static func releaseTags(in repo: Repository, scheme: ReleaseTagScheme) throws -> [ReleaseTag] {
+    /// Every tag the scheme classifies, as release tags with creation times, sorted by name; with
+    /// `version`, only the tags of that version (the others are never read: thousands of tags cost
+    /// an object read each).
+    public static func releaseTags(in repo: Repository, scheme: ReleaseTagScheme, version: String? = nil) throws -> [ReleaseTag] {
         var result: [ReleaseTag] = []
-        for tag in try repo.tags(matching: scheme.prefix + "*") {
-            guard let kind = scheme.classify(tag.name) else { continue }
+        for name in try repo.tagNames(matching: scheme.prefix + "*") {
+            guard let kind = scheme.classify(name), version == nil || kind.version == version,
+                  let tag = try repo.tag(named: name) else { continue }
             result.append(ReleaseTag(tag: tag, version: kind.version, rcNumber: kind.rcNumber,
                                      createdAt: try createdAt(tag, in: repo)))
         }
