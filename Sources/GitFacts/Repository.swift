@@ -535,15 +535,41 @@ public final class Repository {
         return value.map { String(cString: $0) }
     }
 
+    /// The configured remotes' names, as `git_remote_list` finds them (every `remote.<name>.url` or
+    /// `remote.<name>.pushurl`), unique and sorted.
+    ///
+    /// Read by iterating the configuration, not with `git_remote_list`: its pattern search
+    /// (`git_config_foreach_match`) leaks PCRE2 match data for every entry that does not match in
+    /// libgit2 1.5 (fixed in 1.6, libgit2#6382), some 20 KiB each.
+    private func remoteNames() throws -> [String] {
+        var config: OpaquePointer?
+        try Libgit2.check(git_repository_config_snapshot(&config, handle), "git_repository_config_snapshot")
+        defer { git_config_free(config) }
+        var iterator: OpaquePointer?
+        try Libgit2.check(git_config_iterator_new(&iterator, config), "git_config_iterator_new")
+        defer { git_config_iterator_free(iterator) }
+        var names = Set<String>()
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while true {
+            let code = git_config_next(&entry, iterator)
+            if code == GIT_ITEROVER.rawValue { break }
+            try Libgit2.check(code, "git_config_next")
+            guard let cName = entry?.pointee.name else { continue }
+            let key = Array(String(cString: cName).utf8)  // lowercase section and key, as libgit2 stores them
+            let prefix = Array("remote.".utf8)
+            guard key.starts(with: prefix) else { continue }
+            for suffix in [Array(".url".utf8), Array(".pushurl".utf8)]
+            where key.count >= prefix.count + suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+                names.insert(String(decoding: key[prefix.count..<(key.count - suffix.count)], as: UTF8.self))
+            }
+        }
+        return names.sorted()
+    }
+
     /// Facts about the repository as a whole: shallow, bare, remotes, current branch, replace refs.
     public func facts() throws -> RepositoryFacts {
         var remotes: [Remote] = []
-        var names = git_strarray()
-        try Libgit2.check(git_remote_list(&names, handle), "git_remote_list")
-        defer { git_strarray_dispose(&names) }
-        for i in 0..<names.count {
-            guard let cName = names.strings[i] else { continue }
-            let name = String(cString: cName)
+        for name in try remoteNames() {
             // The URL as configured: git_remote_lookup would apply url.<base>.insteadOf rewrites,
             // which are a local transport detail, not the repository's identity.
             let url = try configString("remote.\(name).url") ?? ""

@@ -46,6 +46,22 @@ import Testing
         }
     }
 
+    /// Remotes are read from the configuration as `git_remote_list` reads them: a `url` or a
+    /// `pushurl` makes a remote (names may hold dots); a section with neither is none.
+    @Test func remotesAreTheSectionsWithAURLOrAPushURL() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.git("remote", "add", "origin", "https://github.com/example/widget")
+            try git.git("config", "remote.team.mirror.url", "https://example.com/mirror.git")
+            try git.git("config", "remote.push-only.pushurl", "ssh://git@example.com/widget.git")
+            try git.git("config", "remote.fetch-only.fetch", "+refs/heads/*:refs/remotes/fetch-only/*")
+            try git.git("config", "remote.url", "not a remote: no name")
+            let facts = try git.open().facts()
+            #expect(facts.remotes.map(\.name) == ["origin", "push-only", "team.mirror"])
+            #expect(facts.remotes.map(\.url) == ["https://github.com/example/widget", "", "https://example.com/mirror.git"])
+        }
+    }
+
     /// A tag object that names a blob but says `type commit` is read by what its target really is.
     @Test func aTagObjectThatMisstatesItsTargetsTypeIsReadByTheTargetsOwnHeader() throws {
         try withTemporaryDirectory { dir in
