@@ -58,7 +58,7 @@ public struct JUnitReport: Hashable, Sendable {
     public static func parse(_ data: Data, file: String) throws -> JUnitReport {
         try checkText(data, file: file)
         let collector = JUnitCollector(file: file)
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: Self.givingDataToEmptyProcessingInstructions(data))
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         // swift-corelibs-foundation's parser recovers from many errors and may still return true (a
@@ -79,6 +79,34 @@ public struct JUnitReport: Hashable, Sendable {
             throw FormatError.noTestCases(file: file)
         }
         return collector.report
+    }
+
+    /// `<?name?>` becomes `<?name ?>`: swift-corelibs-foundation's XMLParser crashes (strlen of a null
+    /// pointer) on a processing instruction without data, which libxml2 reports with no data at all.
+    /// The reader never looks at processing instructions (nor at the text or comments this may also
+    /// touch), and the line numbers stay as they are.
+    static func givingDataToEmptyProcessingInstructions(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        while i + 1 < bytes.count {
+            guard bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?") else {
+                i += 1
+                continue
+            }
+            var end = i + 2  // the target runs to white space, '?' or '>', as libxml2 reads it
+            while end < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "?"), UInt8(ascii: ">")].contains(bytes[end]) { end += 1 }
+            if end > i + 2, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "?"), bytes[end + 1] == UInt8(ascii: ">") {
+                out.append(contentsOf: bytes[copied..<end])
+                out.append(0x20)
+                copied = end
+            }
+            i = end
+        }
+        guard copied > 0 else { return data }
+        out.append(contentsOf: bytes[copied...])
+        return Data(out)
     }
 
     /// All test cases of several reports, in order.
