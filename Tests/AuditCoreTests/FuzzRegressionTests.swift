@@ -36,4 +36,31 @@ import Testing
             try JUnitReport.parse(Data((xml.replacingOccurrences(of: "</testsuite>", with: "</tests>")).utf8), file: "pi.xml")
         }
     }
+
+    /// FuzzPolicy: a trusted key path holding dozens of `[` was accepted, but the policy's canonical
+    /// JSON (`policy check --json`) was refused as "nested deeper than 64 levels": brackets in
+    /// strings were counted as nesting. Both canonical forms now read back as the same policy.
+    @Test func aPolicyWithBracketsInAKeyPathReadsBackFromItsCanonicalForms() throws {
+        let source = try Self.crasher("policy-brackets-in-a-key-path.yml")
+        let policy = try Policy.parse(source, file: "crash.yml", baseDirectory: "/policies")
+        let path = try #require(policy.trustedKeys[.tester].keys.compactMap { key -> String? in
+            if case .file(let path) = key { return path }
+            return nil
+        }.first { $0.contains("[[[[") })
+        // With the four levels the canonical JSON puts around it, more than 64 opening brackets.
+        #expect(path.filter { $0 == "[" || $0 == "{" }.count + 4 > 64)
+        for text in [policy.canonicalJSON(), policy.canonicalYAML()] {
+            #expect(try Policy.parse(Data(text.utf8), file: "canonical", baseDirectory: "/elsewhere") == policy)
+        }
+    }
+
+    /// The limit still holds for real nesting, and for brackets outside double quotes.
+    @Test func deepFlowNestingIsStillRefused() {
+        let deep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        for text in ["version: 1\nx: \(deep)\n", "version: 1\nx: 'a \(deep)'\n", "{\"version\": 1, \"x\": \(deep)}"] {
+            #expect(throws: PolicyError.syntax(file: "deep.yml", line: text.hasPrefix("{") ? 1 : 2, message: "nested deeper than 64 levels")) {
+                try Policy.parse(Data(text.utf8), file: "deep.yml", baseDirectory: "/")
+            }
+        }
+    }
 }

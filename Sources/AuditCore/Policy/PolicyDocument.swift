@@ -29,14 +29,26 @@ extension PolicyReader {
         return root
     }
 
-    /// Refuses flow nesting (`[` and `{`) deeper than `maxNesting`, counted without regard to quoting,
-    /// which can only over-count.
+    /// Refuses flow nesting (`[` and `{`) deeper than `maxNesting` with a plain message.
+    ///
+    /// Brackets inside double-quoted scalars are text, not nesting, and are not counted: so the
+    /// canonical JSON of an accepted policy (`policy check --json`, every string double-quoted)
+    /// always reads back, whatever its globs and paths hold. Elsewhere quoting is ignored, which
+    /// over-counts; a stray `"` in a plain scalar or comment can make it under-count, and then
+    /// libyaml's own limit (1,000 levels) still refuses the text.
     private func checkNesting(_ text: String) throws {
         var depth = 0
         var line = 1
+        var inDoubleQuotes = false
+        var escaped = false
         for c in text.unicodeScalars {
+            if c == "\n" { line += 1 }
+            if inDoubleQuotes {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inDoubleQuotes = false }
+                continue
+            }
             switch c {
-            case "\n": line += 1
+            case "\"": inDoubleQuotes = true
             case "[", "{":
                 depth += 1
                 if depth > Self.maxNesting {
