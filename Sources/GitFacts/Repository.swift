@@ -172,11 +172,21 @@ public final class Repository {
 
     /// The short names of the tags that match a glob, sorted: no tag object is read, so choose by
     /// name first and read only the tags you need with `tag(named:)`.
+    ///
+    /// The glob applies to the name after `refs/tags/` as in `git_tag_list_match`, which also
+    /// resolves every reference it lists; here only names are read.
     public func tagNames(matching glob: String = "*") throws -> [String] {
-        var names = git_strarray()
-        try Libgit2.check(git_tag_list_match(&names, glob, handle), "git_tag_list_match")
-        defer { git_strarray_dispose(&names) }
-        return (0..<names.count).compactMap { names.strings[$0].map { String(cString: $0) } }.sorted()
+        var names: [String] = []
+        let code = withUnsafeMutablePointer(to: &names) { list in
+            git_reference_foreach_glob(handle, "refs/tags/" + glob, { name, payload in
+                guard let name, let payload else { return 0 }
+                let full = String(cString: name)
+                payload.assumingMemoryBound(to: [String].self).pointee.append(String(full.dropFirst("refs/tags/".count)))
+                return 0
+            }, list)
+        }
+        try Libgit2.check(code, "git_reference_foreach_glob")
+        return names.sorted()
     }
 
     /// One tag by short name, or nil when there is no such tag.
