@@ -27,13 +27,23 @@ public enum ReleaseCandidates {
     /// an object read each).
     public static func releaseTags(in repo: Repository, scheme: ReleaseTagScheme, version: String? = nil) throws -> [ReleaseTag] {
         var result: [ReleaseTag] = []
+        let versionBytes = version.map { Array($0.utf8) }
         for name in try repo.tagNames(matching: scheme.prefix + "*") {
+            // A tag's version is text of its own name, so a name without that text is skipped unclassified.
+            if let versionBytes, !Self.bytes(of: name, contain: versionBytes) { continue }
             guard let kind = scheme.classify(name), version == nil || kind.version == version,
                   let tag = try repo.tag(named: name) else { continue }
             result.append(ReleaseTag(tag: tag, version: kind.version, rcNumber: kind.rcNumber,
                                      createdAt: try createdAt(tag, in: repo)))
         }
         return result
+    }
+
+    /// Whether the UTF-8 of `text` holds `needle` as a run of bytes.
+    private static func bytes(of text: String, contain needle: [UInt8]) -> Bool {
+        let bytes = Array(text.utf8)
+        guard needle.count <= bytes.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// When a tag was made: the tagger date, or for a lightweight tag the commit's committer date.
