@@ -28,12 +28,24 @@ public struct SourceRelation: Sendable, Equatable {
     public var isDescendantOrSame: Bool { kind != .diverged }
 
     /// Works out how `to` relates to `from` (e.g. from the tested commit to the release commit).
-    public static func between(_ from: Commit, _ to: Commit, in repo: Repository) throws -> SourceRelation {
+    ///
+    /// With a `graph` holding both commits (the audit loads one for a whole history), the counts
+    /// and the ancestry come from it, in time bounded by the commits between the two; without
+    /// one, from two full history walks.
+    public static func between(_ from: Commit, _ to: Commit, in repo: Repository, graph: CommitGraph? = nil) throws -> SourceRelation {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
-        let counts = try repo.aheadBehind(from: from.id, to: to.id)
-        let descends = try repo.isAncestor(from.id, of: to.id)
+        let counts: (ahead: Int, behind: Int)
+        let descends: Bool
+        if let fromGraph = graph?.aheadBehind(from: from.id, to: to.id) {
+            // Exact counts: nothing in `from` is missing from `to` exactly when `to` descends from it.
+            counts = fromGraph
+            descends = fromGraph.behind == 0
+        } else {
+            counts = try repo.aheadBehind(from: from.id, to: to.id)
+            descends = try repo.isAncestor(from.id, of: to.id)
+        }
         let paths = from.tree == to.tree ? [] : try repo.changedPaths(from: from.id, to: to.id)
         let kind: Kind = from.tree == to.tree ? .sameTree : (descends ? .descendant : .diverged)
         return SourceRelation(kind: kind, commitsBetween: counts.ahead, commitsBehind: counts.behind,
