@@ -36,16 +36,26 @@ public struct SourceRelation: Sendable, Equatable {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
-        let counts: (ahead: Int, behind: Int)
-        let descends: Bool
-        if let fromGraph = graph?.aheadBehind(from: from.id, to: to.id) {
-            // Exact counts: nothing in `from` is missing from `to` exactly when `to` descends from it.
-            counts = fromGraph
-            descends = fromGraph.behind == 0
-        } else {
-            counts = try repo.aheadBehind(from: from.id, to: to.id)
-            descends = try repo.isAncestor(from.id, of: to.id)
+        if let counts = graph?.aheadBehind(from: from.id, to: to.id) {
+            return try between(from, to, in: repo, exactCounts: counts)
         }
+        let counts = try repo.aheadBehind(from: from.id, to: to.id)
+        return try make(from, to, in: repo, counts: counts, descends: try repo.isAncestor(from.id, of: to.id))
+    }
+
+    /// Works out how `to` relates to `from` when the exact counts of `from..to` (ahead) and
+    /// `to..from` (behind) are already known: `to` descends from `from` exactly when nothing
+    /// reachable from `from` is missing from `to`.
+    public static func between(_ from: Commit, _ to: Commit, in repo: Repository,
+                               exactCounts counts: (ahead: Int, behind: Int)) throws -> SourceRelation {
+        if from.id == to.id {
+            return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
+        }
+        return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0)
+    }
+
+    private static func make(_ from: Commit, _ to: Commit, in repo: Repository, counts: (ahead: Int, behind: Int),
+                             descends: Bool) throws -> SourceRelation {
         let paths = from.tree == to.tree ? [] : try repo.changedPaths(from: from.id, to: to.id)
         let kind: Kind = from.tree == to.tree ? .sameTree : (descends ? .descendant : .diverged)
         return SourceRelation(kind: kind, commitsBetween: counts.ahead, commitsBehind: counts.behind,
