@@ -84,6 +84,22 @@ import Testing
         }
     }
 
+    @Test func loadsFromALinkedWorktreeABareCloneAndThroughAlternates() throws {
+        try withTemporaryDirectory { dir in
+            let (git, _) = try makeTangledHistory(in: dir)
+            let count = Int(try git.git("rev-list", "--count", "--all"))
+            let tips = try ["main", "a", "b", "side", "island"].map { try git.id($0) }
+            let worktree = dir.appendingPathComponent("linked").path
+            try git.git("worktree", "add", "-q", worktree, "third")
+            let bare = try git.clone(into: "bare.git", options: ["--bare"])
+            let borrowing = try git.clone(into: "borrowing", options: ["--shared"])  // objects through alternates
+            for path in [worktree, bare.path, borrowing.path] {
+                let graph = try Repository(at: path).commitGraph(reachableFrom: tips)
+                #expect(graph.count == count, "\(path)")
+            }
+        }
+    }
+
     @Test func aMissingCommitIsAnErrorNotAShorterHistory() throws {
         try withTemporaryDirectory { dir in
             let git = try GitRepo.create(in: dir)
