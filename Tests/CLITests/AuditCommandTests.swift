@@ -259,6 +259,7 @@ import Testing
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("no key is trusted to sign reports"))
             #expect(result.stdout.contains("release branches: not checked (the policy names no source.branches)"))
+            #expect(!result.stdout.contains("BRANCH"), "no branch column when nothing is checked")
             let json = try object(try AuditFixture.run(["audit", "--repo", fixture.repoPath, "--policy", "version-bump",
                                                         "--reports", empty, "--format", "json", "--fail-on",
                                                         "rc-diverged,rc-disallowed-paths"], in: dir).stdout)

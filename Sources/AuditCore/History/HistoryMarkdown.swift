@@ -9,13 +9,15 @@ public enum HistoryMarkdown {
         md += ", newest first: \(s.clean) clean, \(s.noted) noted, \(s.failed) failed."
         if history.releaseBranches == nil { md += " Release branches not checked (the policy names no `source.branches`)." }
         md += "\n\n"
-        md += "| Release | Date | Tag | Commit | Last RC | RC → GA | Changed paths | Branch | Report | Verdict |\n"
-        md += "|---|---|---|---|---|---|---|---|---|---|\n"
+        let branches = history.releaseBranches != nil
+        md += "| Release | Date | Tag | Commit | Last RC | RC → GA | Changed paths |" + (branches ? " Branch |" : "") + " Report | Verdict |\n"
+        md += "|---|---|---|---|---|---|---|" + (branches ? "---|" : "") + "---|---|\n"
         for r in history.releases {
             let commit: String = r.commit.map { "`\($0.prefix(7))`" } ?? "-"
             let rc: String = r.rc.map { "`\($0.tag)`" } ?? "-"
             var cells: [String] = ["`\(r.tag)`", String(r.createdAt.prefix(10)), r.tagKind.rawValue, commit, rc]
-            cells += [HistoryTable.relation(r), HistoryTable.paths(r), HistoryTable.branch(r), HistoryTable.reportCell(r)]
+            cells += [HistoryTable.relation(r), HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])
+            cells.append(HistoryTable.reportCell(r))
             cells.append("\(icon(r.verdict)) \(r.verdict.rawValue)")
             md += "| " + cells.map(ReportRendering.escape).joined(separator: " | ") + " |\n"
         }

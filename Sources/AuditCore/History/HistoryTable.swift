@@ -9,11 +9,13 @@ public enum HistoryTable {
         var lines: [String] = []
         let since = history.since.map { ", since \($0)" } ?? ""
         lines.append("release-audit audit: \(history.releases.count) release(s)\(since), policy \(history.policy.name) (sha256 \(history.policy.sha256.prefix(12))), newest first")
-        let header = ["TAG", "DATE", "KIND", "COMMIT", "RC", "RELATION", "PATHS", "BRANCH", "REPORT", "VERDICT"]
+        // Without release branches in the policy there is no BRANCH column (and a line says so).
+        let branches = history.releaseBranches != nil
+        let header = ["TAG", "DATE", "KIND", "COMMIT", "RC", "RELATION", "PATHS"] + (branches ? ["BRANCH"] : []) + ["REPORT", "VERDICT"]
         let rows = history.releases.map { release -> [String] in
             [release.tag, String(release.createdAt.prefix(10)), release.tagKind.rawValue,
-             release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", relation(release),
-             paths(release), branch(release), reportCell(release), release.verdict.rawValue]
+             release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", relation(release), paths(release)]
+                + (branches ? [branch(release)] : []) + [reportCell(release), release.verdict.rawValue]
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String], verdict: ReleaseVerdict?) -> String {
