@@ -10,7 +10,7 @@ internal import CLibgit2
 /// everything left is reachable from both), not to the depth of history, and it is exact
 /// whatever the commit dates say. Memory is a few dozen bytes per commit.
 public struct CommitGraph: Sendable {
-    private let index: [RawObjectID: Int32]
+    private let index: [CommitKey: Int32]
     /// Node i's parents are `parents[parentStart[i] ..< parentStart[i + 1]]`.
     private let parentStart: [Int32]
     private let parents: [Int32]
@@ -19,7 +19,7 @@ public struct CommitGraph: Sendable {
     /// The number of commits loaded.
     public var count: Int { generation.count }
 
-    init(index: [RawObjectID: Int32], parentStart: [Int32], parents: [Int32]) throws {
+    fileprivate init(index: [CommitKey: Int32], parentStart: [Int32], parents: [Int32]) throws {
         self.index = index
         self.parentStart = parentStart
         self.parents = parents
@@ -94,7 +94,7 @@ public struct CommitGraph: Sendable {
         return TipReachability(index: index, label: label)
     }
 
-    private func node(_ id: ObjectID) -> Int32? { index[RawObjectID(id.oid)] }
+    private func node(_ id: ObjectID) -> Int32? { index[CommitKey(id.oid)] }
 
     /// Generations by an iterative depth-first walk (histories are far too deep to recurse).
     private static func generations(count: Int, parentStart: [Int32], parents: [Int32]) throws -> [Int32] {
@@ -129,14 +129,28 @@ public struct CommitGraph: Sendable {
 
 /// For each commit of a `CommitGraph`, the first of some tips it is reachable from.
 public struct TipReachability: Sendable {
-    fileprivate let index: [RawObjectID: Int32]
+    fileprivate let index: [CommitKey: Int32]
     fileprivate let label: [Int32]
 
     /// The position (in the tips given) of the first tip the commit is reachable from; nil when
     /// no tip reaches it.
     public func firstTip(reaching id: ObjectID) -> Int? {
-        guard let n = index[RawObjectID(id.oid)], label[Int(n)] >= 0 else { return nil }
+        guard let n = index[CommitKey(id.oid)], label[Int(n)] >= 0 else { return nil }
         return Int(label[Int(n)])
+    }
+}
+
+/// A commit id as plain integers: cheap to hash, for the one table every commit goes into.
+private struct CommitKey: Hashable, Sendable {
+    let head: UInt64, middle: UInt64, tail: UInt32
+
+    init(_ oid: git_oid) {
+        var oid = oid
+        (head, middle, tail) = withUnsafeBytes(of: &oid.id) { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        }
     }
 }
 
@@ -188,12 +202,12 @@ extension Repository {
     /// - Throws: `GitError` when a tip is not a commit, or a commit in the history is missing
     ///   (a shallow clone, a partial or corrupt repository).
     public func commitGraph(reachableFrom tips: [ObjectID]) throws -> CommitGraph {
-        var index: [RawObjectID: Int32] = [:]
+        var index: [CommitKey: Int32] = [:]
         var pending: [git_oid] = []  // nodes in index order; node i's parents are read in turn i
         var parentStart: [Int32] = [0]
         var parents: [Int32] = []
         func intern(_ oid: git_oid) -> Int32 {
-            let raw = RawObjectID(oid)
+            let raw = CommitKey(oid)
             if let n = index[raw] { return n }
             let n = Int32(index.count)
             index[raw] = n

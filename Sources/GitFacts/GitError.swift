@@ -38,7 +38,14 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notesContention(let ref, let attempts):
             return "could not update \(ref) after \(attempts) attempts: other writers kept moving it; try again"
         case .libgit2(let call, let code, let errorClass, let message):
-            return "\(call) failed: \(message) (libgit2 error \(code), class \(errorClass))"
+            // Object database and zlib errors mean unreadable objects: a corrupt repository.
+            let hint = errorClass == Self.odbErrorClass || errorClass == Self.zlibErrorClass
+                ? "; the repository may be corrupt (run git fsck)" : ""
+            return "\(call) failed: \(message) (libgit2 error \(code), class \(errorClass))\(hint)"
         }
     }
+
+    /// libgit2's error classes for the object database (GIT_ERROR_ODB) and zlib (GIT_ERROR_ZLIB).
+    static let zlibErrorClass: Int32 = 5
+    static let odbErrorClass: Int32 = 9
 }

@@ -53,20 +53,6 @@ extension ObjectID {
     }
 }
 
-/// A SHA-1 object id as plain integers: cheap to hash, for walks that keep large sets of commits.
-struct RawObjectID: Hashable {
-    let head: UInt64, middle: UInt64, tail: UInt32
-
-    init(_ oid: git_oid) {
-        var oid = oid
-        (head, middle, tail) = withUnsafeBytes(of: &oid.id) { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
-        }
-    }
-}
-
 extension ObjectType {
     init(_ type: git_object_t) {
         switch type {

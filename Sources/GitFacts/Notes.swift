@@ -23,7 +23,9 @@ extension Repository {
     /// line is lost.
     public func appendNoteLine(_ line: String, to commit: ObjectID, ref: String = Repository.evidenceNotesRef,
                                maxAttempts: Int = 400) throws {
-        precondition(!line.contains("\n"), "a note line must not contain a newline")
+        guard !line.contains("\n") && !line.contains("\r") else {
+            throw GitError.libgit2(call: "appendNoteLine", code: -1, errorClass: 0, message: "a note line must be one line (it contains a line break)")
+        }
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, handle) != 0 {
             // CI machines often have no user.name: the notes commit is still made, by us.
@@ -82,17 +84,18 @@ extension Repository {
             git_note_commit_create(&newCommit, &blob, handle, parent, signature, signature, &target, message, 1),
             "git_note_commit_create")
 
+        // Compare-and-swap under the ref's lock. When the ref did not exist, the expected value is
+        // the zero id, which libgit2 reads as "must still not exist" (checked under the lock);
+        // git_reference_create(force: 0) checks only before locking, so two first writers could
+        // both "create" the ref and the later one silently drop the earlier one's line.
+        var expected = refExists ? currentID : git_oid()
         var newRef: OpaquePointer?
-        let code: Int32
-        if refExists {
-            code = git_reference_create_matching(&newRef, handle, ref, &newCommit, 1, &currentID, "release-audit: append evidence")
-        } else {
-            code = git_reference_create(&newRef, handle, ref, &newCommit, 0, "release-audit: append evidence")
-        }
+        let code = git_reference_create_matching(&newRef, handle, ref, &newCommit, 1, &expected, "release-audit: append evidence")
         git_reference_free(newRef)
         switch code {
         case 0: return true
         case GIT_EMODIFIED.rawValue, GIT_ELOCKED.rawValue, GIT_EEXISTS.rawValue: return false
+        case GIT_ENOTFOUND.rawValue where refExists: return false  // deleted since we read it: start over
         default:
             try Libgit2.check(code, "git_reference_create")
             return false

@@ -56,6 +56,14 @@ public final class Repository {
         defer { git_object_free(object) }
         var commit: OpaquePointer?
         let peel = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        // Only these codes mean "no commit behind it"; any other is a broken object (a corrupt or
+        // hash-mismatched target) and must say so, not blame the revision's type.
+        if peel != 0, peel != GIT_EINVALIDSPEC.rawValue, peel != GIT_EPEEL.rawValue {
+            // libgit2 overwrites the cause with a generic peel message: say what it means.
+            let cause = peel == GIT_EMISMATCH.rawValue ? "its content does not match its id" : "it cannot be read"
+            throw GitError.libgit2(call: "git_object_peel", code: peel, errorClass: Int32(GIT_ERROR_ODB.rawValue),
+                                   message: "the commit behind '\(revision)' is broken: \(cause)")
+        }
         guard peel == 0, let commit else {
             var type = ObjectType(git_object_type(object))
             if type == .tag { type = (try? finalTarget(of: ObjectID(git_object_id(object).pointee)).type) ?? .tag }
@@ -269,37 +277,50 @@ public final class Repository {
         return ObjectID(out)
     }
 
-    /// The number of commits in `from..to` (reachable from `to`, not from `from`) and in `to..from`.
+    /// The number of commits in `from..to` (ahead) and in `to..from` (behind).
     ///
-    /// Exact whatever the commit dates: both histories are walked in full and compared.
-    /// (`git_graph_ahead_behind` stops its walk by commit date and miscounts when dates go
-    /// backwards, as they do after a rebase on a machine with a wrong clock.)
+    /// Exact whatever the commit dates (`git_graph_ahead_behind` and libgit2's revision walk stop
+    /// by date and miscount when dates go backwards), and bounded by the commits between the two:
+    /// the commits both sides share are exactly those reachable from their merge bases, so each
+    /// side is walked from its tip and the walk stops at any commit reachable from a merge base.
     public func aheadBehind(from: ObjectID, to: ObjectID) throws -> (ahead: Int, behind: Int) {
         if from == to {
             git_commit_free(try lookupCommit(from))  // still an error when it is not a commit
             return (0, 0)
         }
-        let fromSide = try reachableCommits(from: from)
-        let toSide = try reachableCommits(from: to)
-        return (toSide.subtracting(fromSide).count, fromSide.subtracting(toSide).count)
+        let bases = try mergeBases(from, to)
+        return (try countCommits(from: to, stoppingAtAncestorsOf: bases),
+                try countCommits(from: from, stoppingAtAncestorsOf: bases))
     }
 
-    /// Every commit reachable from `id`, itself included: a full walk, with no date heuristics.
-    private func reachableCommits(from id: ObjectID) throws -> Set<RawObjectID> {
-        var walk: OpaquePointer?
-        try Libgit2.check(git_revwalk_new(&walk, handle), "git_revwalk_new")
-        defer { git_revwalk_free(walk) }
-        var oid = id.oid
-        let pushed = git_revwalk_push(walk, &oid)
-        if pushed < 0 { throw walkError("git_revwalk_push", code: pushed) }
-        var seen = Set<RawObjectID>()
-        var next = git_oid()
-        while true {
-            let code = git_revwalk_next(&next, walk)
-            if code == GIT_ITEROVER.rawValue { return seen }
-            if code < 0 { throw walkError("git_revwalk_next", code: code) }
-            seen.insert(RawObjectID(next))
+    /// Every merge base of two commits (several for criss-cross merges; none for unrelated histories).
+    private func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
+        var out = git_oidarray()
+        var x = a.oid
+        var y = b.oid
+        let code = git_merge_bases(&out, handle, &x, &y)
+        if code == GIT_ENOTFOUND.rawValue { return [] }
+        if code < 0 { throw walkError("git_merge_bases", code: code) }
+        defer { git_oidarray_dispose(&out) }
+        return (0..<out.count).map { ObjectID(out.ids[$0]) }
+    }
+
+    /// The commits reachable from `tip` that are not reachable from any of `bases`.
+    private func countCommits(from tip: ObjectID, stoppingAtAncestorsOf bases: [ObjectID]) throws -> Int {
+        var seen = Set<ObjectID>()
+        var pending = [tip]
+        var count = 0
+        while let id = pending.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            if try bases.contains(where: { try isAncestor(id, of: $0) }) { continue }
+            count += 1
+            let commit = try lookupCommit(id)
+            defer { git_commit_free(commit) }
+            for i in 0..<git_commit_parentcount(commit) {
+                if let parent = git_commit_parent_id(commit, i) { pending.append(ObjectID(parent.pointee)) }
+            }
         }
+        return count
     }
 
     /// The number of commits in `from..to`: reachable from `to` but not from `from`.

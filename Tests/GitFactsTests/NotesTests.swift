@@ -49,6 +49,23 @@ import Testing
         }
     }
 
+    /// The first append creates the notes ref: writers that all find it missing must not both
+    /// "create" it, the later one overwriting the earlier one's note. Many fresh refs, many races.
+    @Test func racingCreatorsOfTheNotesRefLoseNothing() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            let commit = try git.id(git.commit("c1"))
+            for round in 0..<25 {
+                let ref = "refs/notes/race-\(round)"
+                let lines = (0..<8).map { "round \(round) writer \($0)" }
+                let errors = try appendConcurrently(lines, to: commit, in: git.path, ref: ref)
+                #expect(errors.isEmpty, "\(errors)")
+                let shown = try git.git("notes", "--ref=\(ref)", "show", commit.hex).split(separator: "\n").map(String.init)
+                #expect(shown.sorted() == lines.sorted(), "round \(round)")
+            }
+        }
+    }
+
     /// Several processes plus threads in this one, all appending at once: still no line lost or doubled.
     @Test func concurrentProcessesAndThreadsLeaveEveryLineOnce() throws {
         let testBinary = try #require(Bundle.main.executableURL, "the running test executable")
@@ -106,7 +123,8 @@ import Testing
 
     /// Appends each line from its own thread, each thread with its own `Repository`, all released at
     /// once; returns the errors the threads met.
-    private func appendConcurrently(_ lines: [String], to commit: ObjectID, in path: String) throws -> [String] {
+    private func appendConcurrently(_ lines: [String], to commit: ObjectID, in path: String,
+                                    ref: String = Repository.evidenceNotesRef) throws -> [String] {
         let errors = LockedResults<String>()
         let ready = DispatchGroup(), done = DispatchGroup()
         let gate = DispatchSemaphore(value: 0)
@@ -119,7 +137,7 @@ import Testing
                     let repo = try Repository(at: path)
                     ready.leave()
                     gate.wait()
-                    try repo.appendNoteLine(line, to: commit)
+                    try repo.appendNoteLine(line, to: commit, ref: ref)
                 } catch {
                     errors.append("\(line): \(error)")
                 }

@@ -131,6 +131,13 @@ import Testing
             chain += 1
         }
         #expect(tag.chainLength == chain, "\(tag.name) chain", sourceLocation: sourceLocation)
+        // `*` in for-each-ref dereferences one tag object (git 2.39), which is the end of a chain of one.
+        let peeled = try git.git("for-each-ref", ref, "--format=%(*objecttype) %(*objectname)")
+        if chain == 1 {
+            #expect(peeled == "\(tag.targetType.rawValue) \(tag.targetID.hex)", sourceLocation: sourceLocation)
+        } else if chain == 0 {
+            #expect(peeled == " ", sourceLocation: sourceLocation)
+        }
         #expect(tag.commit?.hex == (tag.targetType == .commit ? current : nil), sourceLocation: sourceLocation)
 
         if isAnnotated {

@@ -27,19 +27,38 @@ public enum EvidenceSource {
             throw EvidenceError.unreadable(source: path, reason: "the file is empty")
         }
         // A single (possibly pretty-printed) envelope parses whole; otherwise read it as JSON Lines.
-        if let envelope = try? DSSEEnvelope(parsing: data) {
-            return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
-        }
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         if lines.filter({ !isBlank($0) }).count <= 1 {
-            // One document that is not an envelope: report why, from the parser.
             do {
-                _ = try DSSEEnvelope(parsing: data)
+                let envelope = try envelope(from: data)
+                return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
             } catch {
                 throw EvidenceError.unreadable(source: path, reason: String(describing: error))
             }
         }
+        if let envelope = try? envelope(from: data) {
+            return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
+        }
         return try parseLines(lines, source: path)
+    }
+
+    /// Reads one DSSE envelope, or the `dsseEnvelope` of a Sigstore bundle (as GitHub's
+    /// attest-build-provenance writes them). Only the envelope's signature is checked later, against
+    /// keys the user trusts; the bundle's certificate chain and transparency log are not validated.
+    public static func envelope(from data: Data) throws -> DSSEEnvelope {
+        guard data.count <= DSSEEnvelope.maxEnvelopeSize else {
+            throw EnvelopeError.tooLarge(size: data.count, limit: DSSEEnvelope.maxEnvelopeSize)
+        }
+        let value: JSONValue
+        do {
+            value = try StrictJSON.parse(data)
+        } catch {
+            throw EnvelopeError.notJSON(String(describing: error))
+        }
+        if value["payload"] == nil, let inner = value["dsseEnvelope"] {
+            return try DSSEEnvelope(json: inner)
+        }
+        return try DSSEEnvelope(json: value)
     }
 
     /// Reads the envelopes stored (one per line) in a git note on a commit.
@@ -55,7 +74,7 @@ public enum EvidenceSource {
         for (index, line) in lines.enumerated() where !isBlank(line) {
             let trimmed = line.last == 0x0D ? line.dropLast() : line
             do {
-                let envelope = try DSSEEnvelope(parsing: Data(trimmed))
+                let envelope = try envelope(from: Data(trimmed))
                 result.append(LoadedEnvelope(source: "\(source)#\(index + 1)", bytes: Data(trimmed),
                                              sha256: sha256Hex(Data(trimmed)), envelope: envelope))
             } catch {
@@ -68,15 +87,22 @@ public enum EvidenceSource {
 
     /// Reads a file, refusing it before reading when it is larger than `maxFileSize`.
     public static func readBounded(path: String, limit: Int = maxFileSize) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                throw EvidenceError.unreadable(source: path, reason: isDirectory.boolValue ? "it is a directory" : "permission denied")
-            }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw EvidenceError.missing(path: path)
         }
+        // A directory opens as a file handle on Linux and only fails on read: refuse it first.
+        if isDirectory.boolValue { throw EvidenceError.unreadable(source: path, reason: "it is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw EvidenceError.unreadable(source: path, reason: "permission denied")
+        }
         defer { try? handle.close() }
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw EvidenceError.unreadable(source: path, reason: "cannot read it (\(error.localizedDescription))")
+        }
         if data.count > limit {
             throw EvidenceError.unreadable(source: path, reason: "larger than the \(limit / (1024 * 1024)) MiB limit")
         }
@@ -97,11 +123,14 @@ public func sha256Hex(_ data: Data) -> String {
 public enum EvidenceError: Error, CustomStringConvertible, Equatable {
     case missing(path: String)
     case unreadable(source: String, reason: String)
+    /// The envelope verified, but the statement it signs is not one release-audit can read.
+    case malformedStatement(source: String, reason: String)
 
     public var description: String {
         switch self {
         case .missing(let path): return "evidence file not found: \(path)"
         case .unreadable(let source, let reason): return "\(source) is not a readable DSSE envelope: \(reason)"
+        case .malformedStatement(let source, let reason): return "\(source): the signed statement is malformed: \(reason)"
         }
     }
 }

@@ -71,7 +71,7 @@ public enum EvidenceVerifier {
                 result.content = .other(predicateType: statement.predicateType)
             }
         } catch {
-            throw EvidenceError.unreadable(source: loaded.source, reason: "the signed statement is malformed: \(error)")
+            throw EvidenceError.malformedStatement(source: loaded.source, reason: String(describing: error))
         }
         return result
     }

@@ -106,10 +106,20 @@ public struct Recorder {
 
     /// Hashes a file (streaming, so memory stays bounded) into an artifact named by its file name.
     public static func artifact(file path: String) throws -> Artifact {
+        var isDirectory: ObjCBool = false
+        // On Linux a directory opens for reading and fails only at read(2): refuse it up front.
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw RecordError.unreadableArtifact(path, "it is a directory; name the artifact file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw RecordError.missingArtifact(path) }
         defer { try? handle.close() }
         var hasher = StreamingSHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        } catch {
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw RecordError.unreadableArtifact(path, "read failed: \(reason)")
+        }
         return Artifact(name: (path as NSString).lastPathComponent, sha256: hasher.finalizeHex())
     }
 }
@@ -119,6 +129,7 @@ public enum RecordError: Error, CustomStringConvertible, Equatable {
     case dirtyWorkTree(paths: [String])
     case badArtifact(String, String)
     case missingArtifact(String)
+    case unreadableArtifact(String, String)
 
     public var description: String {
         switch self {
@@ -127,6 +138,7 @@ public enum RecordError: Error, CustomStringConvertible, Equatable {
             return "the work tree is dirty (\(paths.count) path(s): \(shown)); commit or stash them, or pass --allow-dirty to record them"
         case .badArtifact(let text, let why): return "bad --artifact '\(text)': \(why)"
         case .missingArtifact(let path): return "artifact file not found or unreadable: \(path)"
+        case .unreadableArtifact(let path, let why): return "cannot hash artifact file \(path): \(why)"
         }
     }
 }

@@ -45,7 +45,8 @@ public struct Gate {
 
     /// Runs every check and assembles the (unsigned) report.
     ///
-    /// - Throws: when the input is unusable (unreadable evidence, a revision that does not exist):
+    /// - Throws: when the input is unusable (unreadable evidence, a revision or tag that does not exist,
+    ///   a tag that names no commit):
     ///   the gate cannot audit. Every problem with the evidence itself becomes a FAILED check instead.
     public func run(_ request: GateRequest) throws -> AuditReport {
         let facts = try repo.facts()
@@ -55,8 +56,16 @@ public struct Gate {
         switch request.release {
         case .tag(let name):
             let short = name.hasPrefix("refs/tags/") ? String(name.dropFirst(10)) : name
-            releaseTag = try repo.tag(named: short)
-            if let id = releaseTag?.commit { releaseCommit = try repo.commit(id) }
+            // Without a release commit there is nothing to audit and no subject to sign a report
+            // about: a tag that is missing or names no commit is unusable input, like a bad revision.
+            guard let tag = try repo.tag(named: short) else {
+                throw InputProblem("tag \(short) does not exist in this repository: check the name, or fetch the tags (git fetch --tags)")
+            }
+            guard let commit = tag.commit else {
+                throw InputProblem("tag \(short) names a \(tag.targetType.rawValue), not a commit: there is no release commit to audit")
+            }
+            releaseTag = tag
+            releaseCommit = try repo.commit(commit)
         case .revision(let revision):
             releaseCommit = try repo.commit(try repo.resolveCommit(revision))
         }
@@ -72,8 +81,8 @@ public struct Gate {
         try context.selectRecords()
         let checks = try context.runChecks()
 
-        let tagName: String?
-        if case .tag(let name) = request.release { tagName = name } else { tagName = nil }
+        // The tag's own (short) name, however it was asked for (`v1.0.0` or `refs/tags/v1.0.0`).
+        let tagName = releaseTag?.name
         let repository = expectedRepository ?? context.testRecords.first?.record.repository
         return AuditReport(
             formatVersion: 1,

@@ -147,9 +147,15 @@ struct GateContext {
         let records = testRecords.filter { $0.record.commit == testedCommit }
         // Per test run (suite set), the latest record decides: a re-run replaces a flaky failure.
         var latest: [String: (record: TestRecord, sha256: String)] = [:]
+        // Same time (or no times, as in other tools' records): the worse result wins, whatever the file order.
+        let severity: [TestOutcome: Int] = [.passed: 0, .warned: 1, .failed: 2]
         for r in records {
             let key = r.record.suites.sorted().joined(separator: ",")
-            if let current = latest[key], (current.record.recordedAt ?? .distantPast) > (r.record.recordedAt ?? .distantPast) { continue }
+            if let current = latest[key] {
+                let (t0, t1) = (current.record.recordedAt ?? .distantPast, r.record.recordedAt ?? .distantPast)
+                if t0 > t1 { continue }
+                if t0 == t1, severity[current.record.result, default: 2] >= severity[r.record.result, default: 2] { continue }
+            }
             latest[key] = r
         }
         let used = latest.values.map(\.sha256).sorted()
@@ -406,6 +412,11 @@ struct GateContext {
         guard let testedCommit else {
             return CheckResult(id: id, title: title, status: .failed, reason: "no tested commit to look for (see test.result)")
         }
+        // Reachability cannot be asked of a commit the repository lacks (libgit2 fails the walk).
+        guard (try? repo.commit(testedCommit)) != nil else {
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the tested commit \(testedCommit.hex) is not in this repository (see source.match)")
+        }
         let candidates = try PolicyBranches.matching(policy.source.branches, in: repo)
         let patterns = policy.source.branches.map(\.pattern).joined(separator: ", ")
         if candidates.isEmpty {
@@ -436,6 +447,9 @@ struct GateContext {
                 let age = request.now.timeIntervalSince(newestTest)
                 if age > maxAge {
                     problems.append("the newest test evidence is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
+                } else if age < -Self.allowedClockSkew {
+                    // A record dated in the future would never grow old enough to fail max_age.
+                    problems.append("the newest test evidence is dated \(Timestamp.string(newestTest)), in the future: its age cannot be proven (is the recording clock wrong?)")
                 }
             } else {
                 problems.append("the test evidence has no recording time, so its age cannot be proven")
@@ -446,6 +460,8 @@ struct GateContext {
             if let newestBuild = buildRecords.compactMap(\.record.recordedAt).max() {
                 if request.now.timeIntervalSince(newestBuild) > maxAge {
                     problems.append("the build evidence is \(Self.duration(request.now.timeIntervalSince(newestBuild))) old; the policy allows \(Self.duration(maxAge))")
+                } else if request.now.timeIntervalSince(newestBuild) < -Self.allowedClockSkew {
+                    problems.append("the build evidence is dated \(Timestamp.string(newestBuild)), in the future: its age cannot be proven (is the recording clock wrong?)")
                 }
             } else {
                 problems.append("the build evidence has no recording time, so its age cannot be proven")
@@ -458,13 +474,20 @@ struct GateContext {
         if !problems.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
         }
-        if policy.test.maxAge == nil && (newestTest == nil || firstBuild == nil) {
-            return CheckResult(id: id, title: title, status: .warned,
-                               reason: "no maximum age in the policy and no recording times to order test before build", evidence: used)
+        let ordered = newestTest != nil && firstBuild != nil
+        if policy.test.maxAge == nil && policy.build.maxAge == nil && !ordered {
+            return CheckResult(id: id, title: title, status: .skipped,
+                               reason: "no maximum age in the policy, and no build record with a time to order the tests before", evidence: used)
         }
-        let ageText = newestTest.map { "recorded \(Self.duration(request.now.timeIntervalSince($0))) ago" } ?? "no recording time"
-        return CheckResult(id: id, title: title, status: .passed, reason: "test evidence \(ageText), before the build", evidence: used)
+        var parts: [String] = []
+        if let newestTest { parts.append("test evidence recorded \(Self.duration(request.now.timeIntervalSince(newestTest))) ago") }
+        if ordered { parts.append("before the build") }
+        let reason = parts.joined(separator: ", ") + (policy.test.maxAge == nil ? " (no maximum age in the policy)" : "")
+        return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used)
     }
+
+    /// How far in the future a recording time may be (clocks of CI machines and the gate differ).
+    static let allowedClockSkew: TimeInterval = 5 * 60
 
     static func duration(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded())

@@ -42,10 +42,14 @@ public enum ReleaseCandidates {
 
     /// The last RC of the GA's version: the highest-numbered RC created no later than the GA tag.
     /// Ties on the number (two spellings of one RC) go to the later one, then to the name.
+    ///
+    /// A lightweight GA tag records no time of its own (its commit's date is only a lower bound), so
+    /// no RC can be shown to come after it: every RC of the version counts.
     public static func lastRC(for ga: ReleaseTag, among tags: [ReleaseTag]) -> RCSelection {
         let rcs = tags.filter { $0.version == ga.version && $0.rcNumber != nil }
-        let before = rcs.filter { $0.createdAt <= ga.createdAt }
-        let after = rcs.filter { $0.createdAt > ga.createdAt }.sorted { $0.tag.name < $1.tag.name }
+        let gaTime = ga.tag.isAnnotated ? ga.createdAt : .distantFuture
+        let before = rcs.filter { $0.createdAt <= gaTime }
+        let after = rcs.filter { $0.createdAt > gaTime }.sorted { $0.tag.name < $1.tag.name }
         let chosen = before.max { a, b in
             (a.rcNumber ?? 0, a.createdAt, a.tag.name) < (b.rcNumber ?? 0, b.createdAt, b.tag.name)
         }

@@ -37,8 +37,23 @@ enum KeySource {
         guard type != S_IFDIR else { throw .cannotRead(path: path, reason: "it is a directory") }
         // Pipes (`--key <(...)`) carry no meaningful mode; only regular files are checked.
         if isPrivate, type == S_IFREG, info.st_mode & 0o077 != 0 {
+            // A public key file is readable by design: name the real mistake (the .pub for the .key), not its mode.
+            if let text = try? readText(fd, path: path), holdsOnlyPublicKeys(text) {
+                throw .inSource(path, .publicKeyInsteadOfPrivate)
+            }
             throw .insecurePermissions(path: path, mode: Int(info.st_mode & 0o7777))
         }
+        return try readText(fd, path: path)
+    }
+
+    /// Whether PEM text holds public keys or certificates and nothing else.
+    private static func holdsOnlyPublicKeys(_ text: String) -> Bool {
+        guard let blocks = try? PEMBlock.parseAll(text), !blocks.isEmpty else { return false }
+        return blocks.allSatisfy { ["PUBLIC KEY", "CERTIFICATE", "TRUSTED CERTIFICATE"].contains($0.label) }
+    }
+
+    /// Reads the rest of an open file as UTF-8 text, at most `maxKeySize` bytes.
+    private static func readText(_ fd: Int32, path: String) throws(KeyError) -> String {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {

@@ -108,10 +108,9 @@ struct AuditCommand: ParsableCommand {
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }
             if Diagnostics.inGitHubActions {
-                // Annotations go to stdout: never into JSON or HTML printed there.
-                for release in history.releases where output != nil || format == .table || format == .markdown {
+                for release in history.releases {
                     for finding in release.findings where finding.fails {
-                        print("::error title=release-audit \(finding.kind.rawValue)::\(Diagnostics.escapeWorkflowData("\(release.tag): \(finding.message)"))")
+                        Diagnostics.workflowCommand("::error title=release-audit \(finding.kind.rawValue)::\(Diagnostics.escapeWorkflowData("\(release.tag): \(finding.message)"))")
                     }
                 }
                 Diagnostics.appendStepSummary(HistoryMarkdown.render(history))

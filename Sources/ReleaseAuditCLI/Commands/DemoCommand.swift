@@ -27,7 +27,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let root = try makeRoot()
-            let project = root + "/widget", keys = root + "/keys", reports = root + "/reports"
+            // Work inside the demo directory, so every command reads as a user would type it.
+            guard FileManager.default.changeCurrentDirectoryPath(root) else { throw InputError("cannot enter \(root)") }
+            print("Working in \(root)")
+            let project = "widget", keys = "keys", reports = "reports"
             try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
             let clock = DemoClock()
 
@@ -35,7 +38,7 @@ struct DemoCommand: ParsableCommand {
             for name in ["ci", "release", "auditor"] {
                 try expect(0, ["keygen", "--out", "\(keys)/\(name)"])
             }
-            let policy = root + "/release-policy.yml"
+            let policy = "release-policy.yml"
             try Data(Self.policyText.utf8).write(to: URL(fileURLWithPath: policy))
             note("policy \(policy): the exact-commit rule, the RC -> GA rule, and which key signs what")
             let repo = try Repository.create(at: project)
@@ -50,7 +53,7 @@ struct DemoCommand: ParsableCommand {
             try repo.createTag("v1.0.0-rc.1", at: c1, message: "1.0.0 release candidate 1", tagger: clock.next())
             try repo.createTag("v1.0.0", at: c1, message: "1.0.0", tagger: clock.next())
             note("tagged v1.0.0-rc.1 and v1.0.0 on \(c1.short)")
-            let artifact = try writeArtifact(root: root, name: "widget-1.0.0.tar.gz", contents: "widget 1.0.0 rebuilt at release time\n")
+            let artifact = try writeArtifact(name: "widget-1.0.0.tar.gz", contents: "widget 1.0.0 rebuilt at release time\n")
             try expect(0, ["record", "build", "--repo", project, "--rev", "v1.0.0", "--version", "1.0.0",
                            "--artifact-file", artifact, "--key", "\(keys)/release.key", "--notes"])
             try expect(0, ["gate", "--repo", project, "--release", "v1.0.0", "--policy", policy,
@@ -67,7 +70,7 @@ struct DemoCommand: ParsableCommand {
                                           message: "Last-minute tweak", author: clock.next())
             try repo.createTag("v1.1.0", at: c3, message: "1.1.0", tagger: clock.next())
             note("tested \(c2.short) and tagged it v1.1.0-rc.1; then committed \(c3.short) (never tested) and tagged it v1.1.0")
-            let artifact2 = try writeArtifact(root: root, name: "widget-1.1.0.tar.gz", contents: "widget 1.1.0\n")
+            let artifact2 = try writeArtifact(name: "widget-1.1.0.tar.gz", contents: "widget 1.1.0\n")
             try expect(0, ["record", "build", "--repo", project, "--rev", "v1.1.0", "--version", "1.1.0",
                            "--artifact-file", artifact2, "--key", "\(keys)/release.key", "--notes"])
             try expect(1, ["gate", "--repo", project, "--release", "v1.1.0", "--policy", policy,
@@ -82,7 +85,7 @@ struct DemoCommand: ParsableCommand {
 
             section("Done")
             note("everything is in \(root): the repository, the keys, the signed reports (\(reports)).")
-            note("look at the evidence:  git -C \(project) notes --ref=release-audit show v1.1.0^")
+            note("look at the evidence:  git -C \(root)/\(project) notes --ref=release-audit show v1.1.0^")
         }
     }
 
@@ -116,9 +119,9 @@ struct DemoCommand: ParsableCommand {
         return base.path
     }
 
-    private func writeArtifact(root: String, name: String, contents: String) throws -> String {
-        let path = root + "/dist/" + name
-        try FileManager.default.createDirectory(atPath: root + "/dist", withIntermediateDirectories: true)
+    private func writeArtifact(name: String, contents: String) throws -> String {
+        let path = "dist/" + name
+        try FileManager.default.createDirectory(atPath: "dist", withIntermediateDirectories: true)
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -126,6 +129,9 @@ struct DemoCommand: ParsableCommand {
     /// Runs one command in-process, as a user would type it, and stops the demo if its exit status is unexpected.
     private func expect(_ status: Int32, _ arguments: [String]) throws {
         print("\n$ release-audit " + arguments.map(Self.shellQuoted).joined(separator: " "))
+        // Keep stdout (buffered when piped) in step with the commands' stderr lines.
+        fflush(nil)
+        defer { fflush(nil) }
         let actual: Int32
         do {
             var command = try ReleaseAuditCommand.parseAsRoot(arguments)

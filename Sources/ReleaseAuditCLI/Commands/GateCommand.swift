@@ -18,12 +18,15 @@ struct GateCommand: ParsableCommand {
             its report: a failed gate is audit evidence too.
 
             Exit codes: 0 PASSED, 1 FAILED, 2 could not audit (unreadable evidence, bad policy or \
-            key, not a repository; nothing is written), 64 usage.
+            key, not a repository, a release tag that does not exist or names no commit; nothing \
+            is written), 64 usage.
 
             Examples:
-              release-audit gate --release v1.4.0 --key env:RELEASE_AUDIT_KEY --trusted-key ci.pub
-              release-audit gate --release v1.4.0 --policy version-bump --test-evidence test.json \\
-                  --build-evidence build.json --trusted-key ci.pub --key auditor.key --format markdown
+              release-audit gate --release v1.4.0 --trusted-key ci.pub release.pub \\
+                  --key env:RELEASE_AUDIT_KEY
+              release-audit gate --release v1.4.0 --policy version-bump \\
+                  --test-evidence test.json --build-evidence build.json \\
+                  --trusted-key ci.pub release.pub --key auditor.key --format markdown
             """
     )
 
@@ -68,12 +71,19 @@ struct GateCommand: ParsableCommand {
     func validate() throws {
         if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
         if out == "" { throw ValidationError("--out needs a file name") }
+        // Otherwise the VSA would replace the report it summarises, or fail after the report was written.
+        if let vsa, Self.samePath(vsa, reportPath) { throw ValidationError("--vsa and the report (--out) must be different files") }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 
     /// The default report path: reports/<tag>.json, with the tag made safe as a file name.
     var reportPath: String {
         if let out { return out }
-        return "reports/" + ReportFile.safeName(release ?? releaseRev ?? "release") + ".json"
+        let name = release.map { $0.hasPrefix("refs/tags/") ? String($0.dropFirst("refs/tags/".count)) : $0 }
+        return "reports/" + ReportFile.safeName(name ?? releaseRev ?? "release") + ".json"
     }
 
     func run() throws {
@@ -85,6 +95,8 @@ struct GateCommand: ParsableCommand {
             let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
             let repo = try repository.open()
             let path = reportPath
+            try ReportFile.checkLocation(path)
+            if let vsa { try ReportFile.checkLocation(vsa) }
             if !force && FileManager.default.fileExists(atPath: path) {
                 throw InputError("the report \(path) already exists: pass --force to replace it, or --out another file")
             }
@@ -99,10 +111,19 @@ struct GateCommand: ParsableCommand {
             let report = try Gate(repo: repo).run(request)
 
             let envelope = try ReportStatement.sign(report, with: signer)
+            let vsaEnvelope = try vsa.map { _ in
+                try DSSEEnvelope.sign(payload: try VSAForReport.statement(for: report, policy: loadedPolicy).jsonData(), keys: [signer])
+            }
+            let reportExisted = FileManager.default.fileExists(atPath: path)
             try ReportFile.write(envelope, to: path, overwrite: force)
-            if let vsa {
-                let statement = try VSAForReport.statement(for: report, policy: loadedPolicy)
-                try ReportFile.write(try DSSEEnvelope.sign(payload: statement.jsonData(), keys: [signer]), to: vsa, overwrite: force)
+            if let vsa, let vsaEnvelope {
+                do {
+                    try ReportFile.write(vsaEnvelope, to: vsa, overwrite: force)
+                } catch {
+                    // A report without the VSA that was asked for is a partial result: take back the new file.
+                    if !reportExisted { try? FileManager.default.removeItem(atPath: path) }
+                    throw error
+                }
             }
             try printReport(report, path: path)
             return report.verdict
@@ -116,15 +137,8 @@ struct GateCommand: ParsableCommand {
         case .json: print(try ReportRendering.json(report, reportPath: path))
         case .markdown: print(ReportRendering.markdown(report, reportPath: path))
         }
-        if Diagnostics.inGitHubActions {
-            for check in report.failedChecks {
-                print("::error title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            for check in report.checks where check.status == .warned {
-                print("::warning title=release-audit \(check.id)::\(Diagnostics.escapeWorkflowData(check.reason))")
-            }
-            Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path))
-        }
+        Diagnostics.annotate(report.checks)
+        if Diagnostics.inGitHubActions { Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path)) }
     }
 }
 
@@ -139,9 +153,33 @@ enum ReportFile {
         return name.hasPrefix(".") ? "_" + name.dropFirst() : name
     }
 
+    /// Refuses, before anything is written, a path that cannot become a file: a directory, or a
+    /// path through an existing file.
+    static func checkLocation(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw InputError("cannot write \(path): it is a directory")
+        }
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty, ancestor != "/" {
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { throw InputError("cannot write \(path): \(ancestor) is a file, not a directory") }
+                return
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+    }
+
     static func write(_ envelope: DSSEEnvelope, to path: String, overwrite: Bool) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+                throw InputError("cannot create the directory \(directory) for \(path): \(reason)")
+            }
+        }
         var data = envelope.jsonData()
         data.append(0x0A)
         try AtomicFile.write(data, to: path, overwrite: overwrite)

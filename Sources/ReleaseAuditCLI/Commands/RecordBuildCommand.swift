@@ -14,8 +14,11 @@ struct RecordBuildCommand: ParsableCommand {
             recorded, so the gate can tell if the tag moved after the build.
 
             Examples:
-              release-audit record build --rev v1.4.0 --version 1.4.0 --artifact-file dist/app.tar.gz --key env:RELEASE_AUDIT_KEY --notes
-              release-audit record build --rev v1.4.0 --artifact app@sha256:3a7b...e9 --key builder.key --out evidence/build.json
+              release-audit record build --rev v1.4.0 --version 1.4.0 \\
+                  --artifact-file dist/app.tar.gz --key env:RELEASE_AUDIT_BUILD_KEY --notes
+              release-audit record build --rev v1.4.0 --key release.key \\
+                  --artifact "app.tar.gz@sha256:$(sha256sum app.tar.gz | cut -c1-64)" \\
+                  --out evidence/build.json
             """
     )
 
@@ -44,13 +47,7 @@ struct RecordBuildCommand: ParsableCommand {
             let signer = try SigningKey.load(from: options.key)
             let artifacts = try artifact.map(Recorder.parseArtifact) + artifactFile.map(Recorder.artifact(file:))
 
-            let repo = try options.repository.open()
-            let environment = ProcessInfo.processInfo.environment
-            let ci = CIEnvironment.detect(environment)
-            let recorder = Recorder(repo: repo, environment: environment)
-            let source = try recorder.source(revision: options.rev, allowDirty: options.allowDirty,
-                                             repositoryOverride: options.repositoryURI, ci: ci)
-            source.warnings.forEach(Diagnostics.warning)
+            let (repo, recorder, source, ci) = try options.prepare()
             let record = try recorder.buildRecord(source: source, version: version, artifacts: artifacts,
                                                   builderID: builderID, ci: ci)
             let statement = ProvenanceStatement.make(record: record)

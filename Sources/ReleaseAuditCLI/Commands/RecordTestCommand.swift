@@ -15,8 +15,10 @@ struct RecordTestCommand: ParsableCommand {
             and their run URL, ref and event recorded.
 
             Examples:
-              release-audit record test --junit build/test-results/*.xml --suite unit --key env:RELEASE_AUDIT_KEY --notes
-              release-audit record test --result passed --suite e2e --key ci.key --out evidence/test.json
+              release-audit record test --junit build/junit/*.xml --suite unit \\
+                  --key env:RELEASE_AUDIT_TEST_KEY --notes
+              release-audit record test --result passed --suite e2e \\
+                  --key ci.key --out evidence/test.json
             """
     )
 
@@ -48,13 +50,7 @@ struct RecordTestCommand: ParsableCommand {
             let report = junit.isEmpty ? nil : JUnitReport.merge(try junit.map { try JUnitReport.parse(contentsOf: $0) })
             let outcome = report?.outcome ?? TestOutcome(rawValue: result?.uppercased() ?? "") ?? .failed
 
-            let repo = try options.repository.open()
-            let environment = ProcessInfo.processInfo.environment
-            let ci = CIEnvironment.detect(environment)
-            let recorder = Recorder(repo: repo, environment: environment)
-            let source = try recorder.source(revision: options.rev, allowDirty: options.allowDirty,
-                                             repositoryOverride: options.repositoryURI, ci: ci)
-            source.warnings.forEach(Diagnostics.warning)
+            let (repo, recorder, source, ci) = try options.prepare()
             let record = recorder.testRecord(source: source, outcome: outcome, junit: report, suites: suite,
                                              runURL: runURL, ci: ci)
             let statement = TestResultStatement.make(record: record)

@@ -16,7 +16,8 @@ struct VerifyCommand: ParsableCommand {
 
             Examples:
               release-audit verify reports/v1.4.0.json --trusted-key auditor.pub
-              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub --repo . --format json
+              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub \\
+                  --repo . --format json
             """
     )
 
@@ -67,6 +68,7 @@ struct VerifyCommand: ParsableCommand {
             report.checks.append(tagCheck)
             if tagCheck.status == .failed { report.verdict = .failed }
         }
+        Diagnostics.annotate(report.checks.filter { $0.status == .failed })
         let signers = verified.signerKeyIDs.map { String($0.prefix(16)) }.joined(separator: ", ")
         switch format {
         case .text:

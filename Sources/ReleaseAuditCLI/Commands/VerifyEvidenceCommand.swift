@@ -16,7 +16,8 @@ struct VerifyEvidenceCommand: ParsableCommand {
 
             Examples:
               release-audit verify-evidence evidence/test.json --trusted-key ci.pub
-              release-audit verify-evidence --notes v1.4.0 --repo . --trusted-key ci.pub --trusted-key release.pub --json
+              release-audit verify-evidence --notes v1.4.0 --repo . \\
+                  --trusted-key ci.pub release.pub --json
             """
     )
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Foundation
 
 /// Writes diagnostics to stderr, and GitHub Actions workflow commands when running there.
@@ -17,14 +18,30 @@ enum Diagnostics {
     static func error(_ message: String) {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         printError("release-audit: error: \(oneLine)")
-        if inGitHubActions { print("::error::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::error::\(escapeWorkflowData(oneLine))") }
     }
 
     /// A one-line warning on stderr, plus a `::warning::` annotation under GitHub Actions.
     static func warning(_ message: String) {
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         printError("release-audit: warning: \(oneLine)")
-        if inGitHubActions { print("::warning::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::warning::\(escapeWorkflowData(oneLine))") }
+    }
+
+    /// Prints a GitHub Actions workflow command (`::error ...::message`). The runner reads workflow
+    /// commands from stderr as well as stdout; stderr keeps stdout for the command's own output
+    /// (the JSON of `--format json`, the envelope of `--out -`), which annotations would corrupt.
+    static func workflowCommand(_ line: String) {
+        printError(line)
+    }
+
+    /// Under GitHub Actions: an `::error` annotation per FAILED check and a `::warning` per WARNED one.
+    static func annotate(_ checks: [CheckResult]) {
+        guard inGitHubActions else { return }
+        for check in checks where check.status == .failed || check.status == .warned {
+            let kind = check.status == .failed ? "error" : "warning"
+            workflowCommand("::\(kind) title=release-audit \(check.id)::\(escapeWorkflowData(check.reason))")
+        }
     }
 
     /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).

@@ -33,6 +33,18 @@ struct RecordOptions: ParsableArguments {
         if out == "" { throw ValidationError("--out needs a file name") }
     }
 
+    /// Opens the repository, recognises the CI, and resolves the recorded commit (refusing a dirty
+    /// tree unless --allow-dirty); prints the warnings the user should see.
+    func prepare() throws -> (repo: Repository, recorder: Recorder, source: Recorder.Source, ci: CIContext) {
+        let repo = try repository.open()
+        let environment = ProcessInfo.processInfo.environment
+        let ci = CIEnvironment.detect(environment)
+        let recorder = Recorder(repo: repo, environment: environment)
+        let source = try recorder.source(revision: rev, allowDirty: allowDirty, repositoryOverride: repositoryURI, ci: ci)
+        source.warnings.forEach(Diagnostics.warning)
+        return (repo, recorder, source, ci)
+    }
+
     /// Signs a statement and writes it to the file and/or the notes, then says what was done on stderr.
     func write(statement payload: Data, signer: SigningKey, repo: Repository, commit: ObjectID, what: String) throws {
         let envelope = try DSSEEnvelope.sign(payload: payload, keys: [signer])
