@@ -30,28 +30,17 @@ public struct SourceRelation: Sendable, Equatable {
     /// Works out how `to` relates to `from` (e.g. from the tested commit to the release commit).
     ///
     /// With a `graph` holding both commits (the audit loads one for a whole history), the counts
-    /// and the ancestry come from it, in time bounded by the commits between the two; without
-    /// one, from two full history walks.
+    /// and the ancestry come from it; without one, from the repository's own walks.
     public static func between(_ from: Commit, _ to: Commit, in repo: Repository, graph: CommitGraph? = nil) throws -> SourceRelation {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
         if let counts = graph?.aheadBehind(from: from.id, to: to.id) {
-            return try between(from, to, in: repo, exactCounts: counts)
+            // Exact counts: `to` descends from `from` exactly when nothing reachable from `from` is missing from it.
+            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0)
         }
         let counts = try repo.aheadBehind(from: from.id, to: to.id)
         return try make(from, to, in: repo, counts: counts, descends: try repo.isAncestor(from.id, of: to.id))
-    }
-
-    /// Works out how `to` relates to `from` when the exact counts of `from..to` (ahead) and
-    /// `to..from` (behind) are already known: `to` descends from `from` exactly when nothing
-    /// reachable from `from` is missing from `to`.
-    public static func between(_ from: Commit, _ to: Commit, in repo: Repository,
-                               exactCounts counts: (ahead: Int, behind: Int)) throws -> SourceRelation {
-        if from.id == to.id {
-            return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
-        }
-        return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0)
     }
 
     private static func make(_ from: Commit, _ to: Commit, in repo: Repository, counts: (ahead: Int, behind: Int),

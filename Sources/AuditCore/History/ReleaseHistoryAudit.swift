@@ -29,10 +29,9 @@ public struct ReleaseHistoryRequest: Sendable {
 /// (found, trusted, verdict, tag unmoved, policy). Works on any repository, including one that
 /// never used release-audit.
 ///
-/// Cost: in proportion to the number of tags and the size of each RC -> GA difference, plus one
-/// walk over the history reachable from the release tags and branches (to load the commit
-/// graph) when the policy names release branches or a GA is more than a short chain of plain
-/// commits away from its RC.
+/// Cost: in proportion to the number of tags and the size of each RC -> GA difference, plus,
+/// when the policy names release branches, one walk over the history reachable from the
+/// release tags and branches (to load the commit graph).
 public struct ReleaseHistoryAudit {
     public let repo: Repository
 
@@ -68,19 +67,11 @@ public struct ReleaseHistoryAudit {
             guard let g = ga.tag.commit, let r = selection.chosen?.tag.commit else { return nil }
             return (r, g)
         }
-        // A GA a few plain commits after its RC needs no graph; any other pair, or release
-        // branches, need one walk over the history (and then nothing proportional to it).
-        var chains: [ObjectID: [ObjectID: Int]] = [:]  // RC commit -> GA commit -> commits between
-        var needsGraph = !branches.isEmpty
-        for (rc, ga) in pairs where rc != ga && chains[rc]?[ga] == nil {
-            if let length = try LinearChain.length(from: rc, to: ga, in: repo) {
-                chains[rc, default: [:]][ga] = length
-            } else {
-                needsGraph = true
-            }
-        }
+        // Release branches need one walk over the history (the commit graph), which then also
+        // answers every RC -> GA question; without branches each pair is walked on its own,
+        // bounded by the commits between the two.
         var graph: CommitGraph?
-        if needsGraph {
+        if !branches.isEmpty {
             let tips = pairs.flatMap { [$0.1, $0.0] } + releases.compactMap(\.tag.commit) + branches.map(\.target)
             graph = try repo.commitGraph(reachableFrom: Self.unique(tips))
         }
@@ -105,7 +96,7 @@ public struct ReleaseHistoryAudit {
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
             var context = ReleaseContext(repo: repo, policy: request.policy, ga: ga, selection: selection,
-                                         candidates: candidates, graph: graph, chains: chains)
+                                         candidates: candidates, graph: graph)
             try context.auditGit(branches: branches, reachability: reachability)
             context.auditReports(reports)
             audited.append(context.result(failing: failing))
@@ -152,8 +143,6 @@ struct ReleaseContext {
     /// Every release candidate of the version, oldest first.
     let candidates: [ReleaseTag]
     let graph: CommitGraph?
-    /// RC commit -> GA commit -> commits between, for GAs a plain chain of commits after their RC.
-    let chains: [ObjectID: [ObjectID: Int]]
 
     var policy: Policy { loaded.policy }
     var findings: [(FindingKind, String)] = []
@@ -164,14 +153,13 @@ struct ReleaseContext {
     var report: StoredReportSummary?
 
     init(repo: Repository, policy: LoadedPolicy, ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag],
-         graph: CommitGraph?, chains: [ObjectID: [ObjectID: Int]]) {
+         graph: CommitGraph?) {
         self.repo = repo
         self.loaded = policy
         self.ga = ga
         self.selection = selection
         self.candidates = candidates
         self.graph = graph
-        self.chains = chains
     }
 
     var name: String { ga.tag.name }
@@ -197,9 +185,7 @@ struct ReleaseContext {
             findings.append((.rcAfterGA, "\(names) \(selection.taggedAfterGA.count == 1 ? "was" : "were") tagged after \(name) (ignored for the RC rule)"))
         }
         if let rc = selection.chosen, let rcCommitID = rc.tag.commit {
-            let (rcCommit, gaCommit) = (try repo.commit(rcCommitID), try repo.commit(commitID))
-            let relation = try chains[rcCommitID]?[commitID].map { try SourceRelation.between(rcCommit, gaCommit, in: repo, exactCounts: ($0, 0)) }
-                ?? SourceRelation.between(rcCommit, gaCommit, in: repo, graph: graph)
+            let relation = try SourceRelation.between(try repo.commit(rcCommitID), try repo.commit(commitID), in: repo, graph: graph)
             self.relation = relation
             decisions = relation.changedPaths.map { change in
                 PathDecision(path: change.path, kind: change.kind.rawValue,
