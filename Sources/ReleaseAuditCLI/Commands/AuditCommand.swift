@@ -33,9 +33,11 @@ struct AuditCommand: ParsableCommand {
 
             Examples:
               release-audit audit --policy release-policy.yml
-              release-audit audit --policy version-bump --trusted-key auditor.pub --since v1.4.0
-              release-audit audit --fail-on default,policy-changed --format markdown >> "$GITHUB_STEP_SUMMARY"
-              release-audit audit --fail-on rc-diverged,rc-disallowed-paths   # git only, no reports yet
+              release-audit audit --policy version-bump --trusted-key auditor.pub \\
+                  --since v1.4.0
+              release-audit audit --fail-on default,policy-changed --format markdown \\
+                  >> "$GITHUB_STEP_SUMMARY"
+              release-audit audit --fail-on rc-diverged,rc-disallowed-paths
               release-audit audit --format html --output audit.html
             """
     )
