@@ -122,6 +122,8 @@ import Testing
         let ignored = json["ignoredReports"] as? [[String: Any]] ?? []
         #expect(ignored.compactMap { $0["source"] as? String } == ["reports/index.json"])
         #expect(result.stderr.contains("ignored reports/index.json"))
+        // Stable: the same repository and reports give the same bytes.
+        #expect(try fixture.audit(["--format", "json"]).stdout == result.stdout)
     }
 
     // MARK: Other formats

@@ -72,4 +72,21 @@ import Testing
             #expect(noted.stdout.contains("summary: 3 release(s): 0 clean, 3 noted, 0 failed"))
         }
     }
+
+    @Test func aShallowCloneIsRefusedNotAudited() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            try git.commit("one", files: ["a": "1\n"])
+            try git.tag("v1.0.0-rc.1", message: "rc")
+            try git.commit("two", files: ["a": "2\n"])
+            try git.tag("v1.0.0", message: "ga")
+            let shallow = dir.appendingPathComponent("shallow").path
+            try git.git(["clone", "-q", "--depth", "1", "--no-single-branch", "file://" + git.path, shallow])
+            try GitRepo(existing: URL(fileURLWithPath: shallow)).git("fetch", "-q", "--depth", "1", "origin", "tag", "v1.0.0")
+            let result = try AuditFixture.run(["audit", "--repo", shallow, "--format", "json"], in: dir)
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("this is a shallow clone: ancestry cannot be proven"))
+        }
+    }
 }
