@@ -21,6 +21,7 @@ public struct ReleaseAuditCommand: ParsableCommand {
             PolicyCommand.self,
             GateCommand.self,
             VerifyCommand.self,
+            AuditCommand.self,
             DemoCommand.self,
         ]
     )

@@ -62,7 +62,7 @@ public func runProcess(_ executable: String, _ arguments: [String],
     let group = DispatchGroup()
     let errData = LockedData()
     let errReader = errPipe.fileHandleForReading
-    DispatchQueue.global().async(group: group) { errData.set(errReader.readDataToEndOfFile()) }
+    DispatchQueue.global().async(group: group) { errData.set(readToEnd(errReader)) }
     if let inPipe, let stdin {
         let writer = inPipe.fileHandleForWriting
         DispatchQueue.global().async(group: group) {
@@ -71,12 +71,30 @@ public func runProcess(_ executable: String, _ arguments: [String],
             try? writer.close()
         }
     }
-    let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let outData = readToEnd(outPipe.fileHandleForReading)
     group.wait()
     process.waitUntilExit()
     return (process.terminationStatus,
             String(decoding: outData, as: UTF8.self),
             String(decoding: errData.get(), as: UTF8.self))
+}
+
+/// Everything until end of file, read with read(2) and retried on EINTR.
+///
+/// `FileHandle.readDataToEndOfFile()` traps when a read is interrupted by a signal, which happens
+/// when many tests run processes at once (the SIGCHLD handler of Foundation's `Process`).
+private func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    let fd = handle.fileDescriptor
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+            data.append(contentsOf: buffer[0..<count])
+        } else if count == 0 || errno != EINTR {
+            return data
+        }
+    }
 }
 
 /// The absolute path of a program: `name` itself when it contains a slash, else the first match in `PATH`.

@@ -417,19 +417,7 @@ struct GateContext {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "the tested commit \(testedCommit.hex) is not in this repository (see source.match)")
         }
-        var candidates: [(name: String, target: ObjectID)] = []
-        for ref in try repo.references(matching: "refs/heads/*") + repo.references(matching: "refs/remotes/*") {
-            let short: String
-            if ref.name.hasPrefix("refs/heads/") {
-                short = String(ref.name.dropFirst("refs/heads/".count))
-            } else {
-                // refs/remotes/<remote>/<branch>
-                let rest = ref.name.dropFirst("refs/remotes/".count)
-                guard let slash = rest.firstIndex(of: "/") else { continue }
-                short = String(rest[rest.index(after: slash)...])
-            }
-            if short != "HEAD", policy.source.branches.contains(where: { $0.matches(short) }) { candidates.append(ref) }
-        }
+        let candidates = try PolicyBranches.matching(policy.source.branches, in: repo)
         let patterns = policy.source.branches.map(\.pattern).joined(separator: ", ")
         if candidates.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: "no branch matching \(patterns) exists here: fetch the branches")

@@ -28,12 +28,23 @@ public struct SourceRelation: Sendable, Equatable {
     public var isDescendantOrSame: Bool { kind != .diverged }
 
     /// Works out how `to` relates to `from` (e.g. from the tested commit to the release commit).
-    public static func between(_ from: Commit, _ to: Commit, in repo: Repository) throws -> SourceRelation {
+    ///
+    /// With a `graph` holding both commits (the audit loads one for a whole history), the counts
+    /// and the ancestry come from it; without one, from the repository's own walks.
+    public static func between(_ from: Commit, _ to: Commit, in repo: Repository, graph: CommitGraph? = nil) throws -> SourceRelation {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
+        if let counts = graph?.aheadBehind(from: from.id, to: to.id) {
+            // Exact counts: `to` descends from `from` exactly when nothing reachable from `from` is missing from it.
+            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0)
+        }
         let counts = try repo.aheadBehind(from: from.id, to: to.id)
-        let descends = try repo.isAncestor(from.id, of: to.id)
+        return try make(from, to, in: repo, counts: counts, descends: try repo.isAncestor(from.id, of: to.id))
+    }
+
+    private static func make(_ from: Commit, _ to: Commit, in repo: Repository, counts: (ahead: Int, behind: Int),
+                             descends: Bool) throws -> SourceRelation {
         let paths = from.tree == to.tree ? [] : try repo.changedPaths(from: from.id, to: to.id)
         let kind: Kind = from.tree == to.tree ? .sameTree : (descends ? .descendant : .diverged)
         return SourceRelation(kind: kind, commitsBetween: counts.ahead, commitsBehind: counts.behind,

@@ -287,6 +287,13 @@ public enum StrictJSON {
                     }
                     continue
                 }
+                // ASCII is valid UTF-8 as it is: copied without the per-sequence validation below,
+                // which allocates (base64 payloads are thousands of ASCII bytes).
+                if b < 0x80 {
+                    out.append(b)
+                    i += 1
+                    continue
+                }
                 // Copy one UTF-8 sequence, validating it.
                 let length: Int
                 switch b {

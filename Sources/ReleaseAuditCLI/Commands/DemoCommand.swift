@@ -13,7 +13,8 @@ struct DemoCommand: ParsableCommand {
             one: CI records a passing test of a commit; the commit is tagged RC then GA; the release \
             is rebuilt and recorded; the gate PASSES. Then a second release whose GA was built from a \
             commit that was never tested: the gate FAILS and says why. Then a tag moved after its \
-            audit: `verify` catches it. Exits 0 when every step behaved as expected.
+            audit: `verify` catches it, and `audit` of every release names both problems. Exits 0 \
+            when every step behaved as expected.
 
             Example:
               release-audit demo
@@ -82,6 +83,11 @@ struct DemoCommand: ParsableCommand {
             note("moved v1.0.0 from \(c1.short) to \(c3.short)")
             try expect(1, ["verify", "\(reports)/v1.0.0.json", "--trusted-key", "\(keys)/auditor.pub", "--repo", project])
             note("FAILED as expected: the report is validly signed, but the tag no longer names the audited commit.")
+
+            section("Audit every release so far, from git and the stored reports")
+            try expect(1, ["audit", "--repo", project, "--policy", policy, "--reports", reports,
+                           "--trusted-key", "\(keys)/auditor.pub"])
+            note("FAILED as expected: v1.0.0 moved since its audit, and v1.1.0's report is FAILED.")
 
             section("Done")
             note("everything is in \(root): the repository, the keys, the signed reports (\(reports)).")

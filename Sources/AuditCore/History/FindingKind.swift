@@ -1,0 +1,101 @@
+import Foundation
+
+/// What the release-history audit can find wrong with a release. The raw values are stable ids,
+/// documented in docs/audit.md; `--fail-on` names them.
+public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
+    // From stored evidence.
+    /// No audit report for the tag, in the reports directory nor in the git notes on its commit.
+    case missingReport = "missing-report"
+    /// Reports exist for the tag, but none is signed by enough trusted (auditor) keys.
+    case untrustedReport = "untrusted-report"
+    /// The trusted report's verdict is FAILED: the gate stopped (or should have stopped) this release.
+    case failedReport = "failed-report"
+    /// The tag names another commit than the one its report audited.
+    case tagMoved = "tag-moved"
+    /// The tag names the audited commit through another tag object: it was deleted and made again.
+    case tagRecreated = "tag-recreated"
+    /// The report was made under another policy than the one audited with (informational).
+    case policyChanged = "policy-changed"
+
+    // From git alone.
+    /// No release candidate of the version was tagged before the GA.
+    case noRC = "no-rc"
+    /// A release candidate of the version was tagged after the GA (informational; never chosen).
+    case rcAfterGA = "rc-after-ga"
+    /// The GA commit does not descend from its release candidate.
+    case rcDiverged = "rc-diverged"
+    /// Paths outside the policy's `source.allowed_paths` changed between the release candidate and the GA.
+    case rcDisallowedPaths = "rc-disallowed-paths"
+    /// The GA does not meet the policy's `rc.match` rule (`same-commit` or `same-tree`).
+    case rcMismatch = "rc-mismatch"
+    /// The GA tag is lightweight: no tagger, no date, no message, and nothing shows if it is re-made.
+    case lightweightTag = "lightweight-tag"
+    /// The GA tag is annotated but carries no signature, and the policy requires signed tags.
+    case unsignedTag = "unsigned-tag"
+    /// The GA tag names a tree or a blob, not a commit.
+    case tagNotCommit = "tag-not-commit"
+    /// The GA commit is not reachable from any branch matching the policy's `source.branches`.
+    case notOnReleaseBranch = "not-on-release-branch"
+
+    public static func < (a: FindingKind, b: FindingKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// Whether the finding only informs under this policy, so that the default `--fail-on` leaves it out:
+    /// `rc-after-ga` and `policy-changed` always; `no-rc` when the policy's `rc.match` is `off`;
+    /// `lightweight-tag` unless the policy requires annotated or signed tags.
+    public func isInformational(under policy: Policy) -> Bool {
+        switch self {
+        case .rcAfterGA, .policyChanged: return true
+        case .noRC: return policy.rc.match == .off
+        case .lightweightTag: return !policy.tag.annotated && !policy.tag.signed
+        default: return false
+        }
+    }
+}
+
+/// Which findings fail the audit (`--fail-on`): `default`, `all`, `none`, or a comma-separated
+/// list of finding ids, optionally with `default` among them (`default,policy-changed`).
+public struct FailOn: Sendable, Equatable {
+    /// Whether the policy's default set is included: every kind that is not informational under it.
+    public var includesDefault: Bool
+    /// Kinds named explicitly (or every kind, for `all`).
+    public var kinds: Set<FindingKind>
+
+    /// Every kind except the informational ones.
+    public static let `default` = FailOn(includesDefault: true, kinds: [])
+
+    public init(includesDefault: Bool, kinds: Set<FindingKind>) {
+        self.includesDefault = includesDefault
+        self.kinds = kinds
+    }
+
+    /// Parses the `--fail-on` value.
+    ///
+    /// - Throws: `InputProblem` naming an unknown id and listing the known ones.
+    public init(parsing text: String) throws {
+        var result = FailOn(includesDefault: false, kinds: [])
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for item in items {
+            switch item {
+            case "default": result.includesDefault = true
+            case "all": result.kinds.formUnion(FindingKind.allCases)
+            case "none": if items.count > 1 { throw InputProblem("--fail-on none cannot be combined with other values") }
+            default:
+                guard let kind = FindingKind(rawValue: item) else {
+                    let known = FindingKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw InputProblem("--fail-on: unknown finding \"\(item)\"; use default, all, none or a comma-separated list of: \(known)")
+                }
+                result.kinds.insert(kind)
+            }
+        }
+        self = result
+    }
+
+    /// The kinds that fail the audit under a policy.
+    public func failing(under policy: Policy) -> Set<FindingKind> {
+        var set = kinds
+        if includesDefault { set.formUnion(FindingKind.allCases.filter { !$0.isInformational(under: policy) }) }
+        return set
+    }
+}
