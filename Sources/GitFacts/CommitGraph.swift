@@ -224,9 +224,16 @@ extension Repository {
         let objects = String(cString: git_repository_commondir(handle)) + "objects"
         try Libgit2.check(git_odb_open(&odb, objects), "git_odb_open")
         defer { git_odb_free(odb) }
+        // git's commit-graph file, when there is one, lists most commits' parents without reading them.
+        let file = CommitGraphFile(objectsDirectory: objects)
         var next = 0
         while next < pending.count {
             var oid = pending[next]
+            if let file, try file.forEachParent(of: oid, { parents.append(intern($0)) }) {
+                parentStart.append(Int32(parents.count))
+                next += 1
+                continue
+            }
             var object: OpaquePointer?
             let code = git_odb_read(&object, odb, &oid)
             if code < 0 {

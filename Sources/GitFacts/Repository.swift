@@ -426,45 +426,17 @@ public final class Repository {
     /// Compares tree entries only and never reads blob contents, so it works in partial clones.
     /// Renames are not detected: a rename is a deletion plus an addition, so both paths are listed.
     public func changedPaths(from old: ObjectID, to new: ObjectID) throws -> [ChangedPath] {
-        let oldTree = try tree(ofCommit: old)
-        defer { git_tree_free(oldTree) }
-        let newTree = try tree(ofCommit: new)
-        defer { git_tree_free(newTree) }
-
-        var options = git_diff_options()
-        try Libgit2.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
-        options.flags |= GIT_DIFF_SKIP_BINARY_CHECK.rawValue | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
-        var diff: OpaquePointer?
-        try Libgit2.check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options), "git_diff_tree_to_tree")
-        defer { git_diff_free(diff) }
-
+        let oldTree = try treeID(ofCommit: old)
+        let newTree = try treeID(ofCommit: new)
         var changes: [ChangedPath] = []
-        for i in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, i)?.pointee else { continue }
-            let isGitlink = delta.old_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue)
-                || delta.new_file.mode == UInt16(GIT_FILEMODE_COMMIT.rawValue)
-            let kind: ChangeKind
-            switch delta.status {
-            case GIT_DELTA_ADDED: kind = .added
-            case GIT_DELTA_DELETED: kind = .deleted
-            case GIT_DELTA_TYPECHANGE: kind = .typeChanged
-            default: kind = isGitlink ? .submodule : .modified
-            }
-            let path = String(cString: delta.new_file.path ?? delta.old_file.path)
-            changes.append(ChangedPath(
-                path: path, kind: kind,
-                oldID: kind == .added ? nil : ObjectID(delta.old_file.id),
-                newID: kind == .deleted ? nil : ObjectID(delta.new_file.id)))
-        }
+        try compareTrees(oldTree, newTree, prefix: [], into: &changes)
         return changes.sorted { $0.path < $1.path }
     }
 
-    private func tree(ofCommit id: ObjectID) throws -> OpaquePointer? {
+    private func treeID(ofCommit id: ObjectID) throws -> git_oid {
         let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try Libgit2.check(git_commit_tree(&tree, commit), "git_commit_tree")
-        return tree
+        return git_commit_tree_id(commit).pointee
     }
 
     // MARK: Work tree

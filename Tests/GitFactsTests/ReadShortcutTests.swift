@@ -46,6 +46,40 @@ import Testing
         }
     }
 
+    /// Changed paths skip equal subtrees: across a nested tree with files, executables, symlinks
+    /// and directories that become files and back, every pair of commits gives what
+    /// `git diff-tree -r --no-renames` gives.
+    @Test func changedPathsOfNestedTreesMatchDiffTreeForEveryPair() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            var commits = [try git.commit("c0", files: ["a/b/c/deep.txt": "0\n", "a/b/side.txt": "0\n", "a/top.txt": "0\n",
+                                                          "z/one.txt": "0\n", "z/two.txt": "0\n", "README": "0\n"])]
+            commits.append(try git.commit("deep edit", files: ["a/b/c/deep.txt": "1\n"]))
+            try git.git("update-index", "--chmod=+x", "z/one.txt")
+            commits.append(try git.commit("mode only"))
+            try git.remove("z/two.txt")
+            try git.git("rm", "-rq", "a/b/c")
+            try git.write("a/b/c", "a file where a directory was\n")
+            try git.git("add", "-A")
+            commits.append(try git.commit("directory becomes a file"))
+            try git.remove("a/b/c")
+            try FileManager.default.createSymbolicLink(atPath: git.url.appendingPathComponent("README").path + ".link", withDestinationPath: "README")
+            commits.append(try git.commit("file becomes a directory again, and a symlink", files: ["a/b/c/new.txt": "2\n", "new/dir/x": "x\n"]))
+            let repo = try git.open()
+            for a in commits {
+                for b in commits {
+                    let ours = try repo.changedPaths(from: ObjectID(hex: a), to: ObjectID(hex: b)).map { change -> String in
+                        let letter = [ChangeKind.added: "A", .deleted: "D", .typeChanged: "T"][change.kind] ?? "M"
+                        return "\(letter)\t\(change.path)"
+                    }
+                    let theirs = try git.git("diff-tree", "-r", "--no-renames", "--name-status", a, b)
+                        .split(separator: "\n").map(String.init).sorted { $0.dropFirst(2) < $1.dropFirst(2) }
+                    #expect(ours == theirs, "\(a.prefix(7))..\(b.prefix(7))")
+                }
+            }
+        }
+    }
+
     /// Remotes are read from the configuration as `git_remote_list` reads them: a `url` or a
     /// `pushurl` makes a remote (names may hold dots); a section with neither is none.
     @Test func remotesAreTheSectionsWithAURLOrAPushURL() throws {
