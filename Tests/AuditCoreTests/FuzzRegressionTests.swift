@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    /// FuzzJUnit: three NULs and `<` read as UCS-4 by libxml2, which then crashed in its push parser
+    /// (a segmentation fault). A NUL anywhere is now an error naming its line, before XML parsing.
+    @Test func nulCharactersAreRefusedBeforeParsing() throws {
+        let data = try Self.crasher("junit-nul-bytes-then-entity.xml")
+        #expect(data.prefix(4) == Data([0, 0, 0, UInt8(ascii: "<")]))
+        #expect(throws: FormatError.invalidJUnit(file: "crash.xml", line: 1, reason: "a NUL character; XML text cannot hold one")) {
+            try JUnitReport.parse(data, file: "crash.xml")
+        }
+        let report = Data("<testsuite>\n<testcase name=\"a\"/>\n<testcase name=\"b\0\"/></testsuite>".utf8)
+        #expect(throws: FormatError.invalidJUnit(file: "nul.xml", line: 3, reason: "a NUL character; XML text cannot hold one")) {
+            try JUnitReport.parse(report, file: "nul.xml")
+        }
+    }
+
     /// FuzzPolicy: a trusted key path holding dozens of `[` was accepted, but the policy's canonical
     /// JSON (`policy check --json`) was refused as "nested deeper than 64 levels": brackets in
     /// strings were counted as nesting. Both canonical forms now read back as the same policy.

@@ -127,7 +127,11 @@ public struct JUnitReport: Hashable, Sendable {
         var line = 1
         decoding: while true {
             switch decoder.decode(&bytes) {
-            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                // XML text cannot hold U+0000, and libxml2 crashes on some files that start with
+                // NULs (it takes "\0\0\0<" for UCS-4 and fails inside its push parser).
+                if scalar == "\0" { throw FormatError.invalidJUnit(file: file, line: line, reason: "a NUL character; XML text cannot hold one") }
             case .emptyInput: break decoding
             case .error: throw FormatError.invalidJUnit(file: file, line: line, reason: "not UTF-8 text; JUnit reports must be UTF-8")
             }
