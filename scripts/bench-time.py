@@ -6,7 +6,8 @@ usage: scripts/bench-time.py RUNS NAME COMMAND [NAME COMMAND ...]
 COMMAND is one shell-quoted string, run without a shell, its output discarded. One untimed
 warm-up run each first. Every run must exit 0 or 1 (a verdict) and always the same status as the
 warm-up; anything else stops the benchmark. Prints one line per command,
-`NAME median_ms min_ms max_ms exit_status`, then `ratio NAME1/NAME2` of the first two medians.
+`NAME median_ms min_ms max_ms exit_status`, then `ratio NAME1/NAME2` of the first two medians
+(when there are two).
 """
 
 import shlex
@@ -44,8 +45,9 @@ def main():
     for name, _ in commands:
         medians[name] = statistics.median(times[name])
         print(f"{name} {medians[name]:.1f} {min(times[name]):.1f} {max(times[name]):.1f} {expected[name]}")
-    first, second = commands[0][0], commands[1][0]
-    print(f"ratio {medians[first] / medians[second]:.3f}")
+    if len(commands) > 1:
+        first, second = commands[0][0], commands[1][0]
+        print(f"ratio {medians[first] / medians[second]:.3f}")
 
 
 if __name__ == "__main__":

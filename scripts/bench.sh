@@ -3,7 +3,8 @@
 # repositories built with git fast-import (scripts/bench-repo.py). Results go in docs/performance.md.
 #
 # usage: scripts/bench.sh [--runs N] [--commits "10000 100000"] [--tags 2000] [--work DIR]
-#   --runs     timed runs of each command per size, interleaved (default 15); medians are reported
+#   --runs     timed runs of each command per size, interleaved (default 15; the audit rows take at
+#              most 3, the git-CLI audit runs for seconds); medians are reported
 #   --commits  history sizes (default "10000 100000")
 #   --tags     release tags per repository (default 2000: a third GAs, the rest RCs)
 #   --work     where the repositories go (default /tmp/release-audit-bench; reused when present)
@@ -12,7 +13,8 @@
 # evidence on the GA of the newest version-bump release (git notes), then
 #   gate   `release-audit gate` of that release vs scripts/bench-git-equivalent.sh
 #   audit  `release-audit audit` of every tag vs scripts/bench-git-equivalent.sh --all (when the
-#          binary has an audit command), with git's commit-graph file and without it
+#          binary has an audit command), with git's commit-graph file and without it (the
+#          git-CLI audit without it is timed only up to 10,000 commits: beyond, minutes a run)
 # timed interleaved (scripts/bench-time.py), with peak RSS from /usr/bin/time -v.
 set -euo pipefail
 
@@ -99,19 +101,29 @@ has_audit=false
 "$bin" --help | grep -q '^  audit ' && has_audit=true
 
 results=()
-# row LABEL COMMITS NAME COMMAND... -- GIT-COMMAND...: interleaved medians, their ratio and both
-# peak RSS, as one table row.
+# row LABEL COMMITS RUNS NAME COMMAND... -- GIT-COMMAND...: interleaved medians, their ratio and
+# both peak RSS, as one table row. With no GIT-COMMAND, release-audit alone.
 row() {
-    local label=$1 n=$2 name=$3 timing
-    shift 3
+    local label=$1 n=$2 count=$3 name=$4 timing
+    shift 4
     local -a ours=() theirs=()
     while [[ $1 != -- ]]; do ours+=("$1"); shift; done
     shift
     theirs=("$@")
-    echo "bench: $label on $n commits: $runs interleaved runs"
-    timing=$(python3 "$root/scripts/bench-time.py" "$runs" "$name" "$(printf '%q ' "${ours[@]}")" git "$(printf '%q ' "${theirs[@]}")")
+    echo "bench: $label on $n commits: $count interleaved runs"
+    if [[ ${#theirs[@]} -gt 0 ]]; then
+        timing=$(python3 "$root/scripts/bench-time.py" "$count" "$name" "$(printf '%q ' "${ours[@]}")" git "$(printf '%q ' "${theirs[@]}")")
+    else
+        timing=$(python3 "$root/scripts/bench-time.py" "$count" "$name" "$(printf '%q ' "${ours[@]}")")
+    fi
     echo "$timing"
-    results+=("| $label | $n | $(awk -v k="$name" '$1 == k { print $2 }' <<<"$timing") | $(awk '$1 == "git" { print $2 }' <<<"$timing") | $(awk '$1 == "ratio" { print $2 }' <<<"$timing") | $(peak_rss_mib "${ours[@]}") | $(peak_rss_mib "${theirs[@]}") |")
+    local git_ms=- ratio=- git_rss=-
+    if [[ ${#theirs[@]} -gt 0 ]]; then
+        git_ms=$(awk '$1 == "git" { print $2 }' <<<"$timing")
+        ratio=$(awk '$1 == "ratio" { print $2 }' <<<"$timing")
+        git_rss=$(peak_rss_mib "${theirs[@]}")
+    fi
+    results+=("| $label | $n | $(awk -v k="$name" '$1 == k { print $2 }' <<<"$timing") | $git_ms | $ratio | $(peak_rss_mib "${ours[@]}") | $git_rss |")
 }
 
 for n in $sizes; do
@@ -124,13 +136,15 @@ for n in $sizes; do
     equivalent=("$root/scripts/bench-git-equivalent.sh" "$repo" "$ga")
     "${gate[@]}" >/dev/null || { echo "bench: the gate did not pass:" >&2; "${gate[@]:0:${#gate[@]}-2}" --format text >&2 || true; exit 1; }
     "${equivalent[@]}" >/dev/null || { echo "bench: the git-CLI equivalent did not pass:" >&2; "${equivalent[@]}" >&2 || true; exit 1; }
-    row gate "$n" gate "${gate[@]}" -- "${equivalent[@]}"
+    row gate "$n" "$runs" gate "${gate[@]}" -- "${equivalent[@]}"
 
     if $has_audit; then
         # Every release has findings (lightweight tags, missing reports...): both exit 1, every run.
         audit=("$bin" audit --repo "$repo" --policy "$work/bench-policy.yml" --reports "$work/reports-$n"
                --trusted-key "$work/keys/auditor.pub" --format json)
-        row "audit ($tags tags)" "$n" audit "${audit[@]}" -- "$root/scripts/bench-git-equivalent.sh" --all "$repo" "$work/reports-$n"
+        # The git-CLI audit takes seconds a run: a few runs of it are enough.
+        git_runs=$(( runs < 3 ? runs : 3 ))
+        row "audit ($tags tags)" "$n" "$git_runs" audit "${audit[@]}" -- "$root/scripts/bench-git-equivalent.sh" --all "$repo" "$work/reports-$n"
         # The same repository as a fresh clone has it: no commit-graph file (git gc writes one).
         bare="$work/repo-$n-no-commit-graph"
         if [[ ! -d $bare ]]; then
@@ -138,7 +152,12 @@ for n in $sizes; do
             rm -f "$bare/.git/objects/info/commit-graph"
         fi
         audit[3]=$bare
-        row "audit, no commit-graph" "$n" audit "${audit[@]}" -- "$root/scripts/bench-git-equivalent.sh" --all "$bare" "$work/reports-$n"
+        if (( n <= 10000 )); then
+            row "audit, no commit-graph" "$n" "$git_runs" audit "${audit[@]}" -- "$root/scripts/bench-git-equivalent.sh" --all "$bare" "$work/reports-$n"
+        else
+            # Without a commit-graph file, the git-CLI audit of a long history takes many minutes a run.
+            row "audit, no commit-graph" "$n" "$runs" audit "${audit[@]}" --
+        fi
     fi
 done
 
