@@ -47,17 +47,10 @@ public struct Recorder {
     /// The repository identity: `--repository`, else the `origin` remote (or the only remote), normalised.
     public func repositoryIdentity(override: String?, warnings: inout [String]) throws -> String {
         if let override, !override.isEmpty { return RepositoryIdentity.normalize(override) }
-        if let origin = try originIdentity() { return origin }
+        if let origin = RepositoryIdentity.origin(of: try repo.facts().remotes) { return origin }
         let path = repo.workDirectory ?? repo.gitDirectory
         warnings.append("the repository has no origin remote: naming it by its path; pass --repository URL so the gate can match it")
         return RepositoryIdentity.normalize(path)
-    }
-
-    /// The normalised URL of the `origin` remote (or of the only remote), nil when there is none.
-    public func originIdentity() throws -> String? {
-        let remotes = try repo.facts().remotes
-        let remote = remotes.first(where: { $0.name == "origin" }) ?? (remotes.count == 1 ? remotes.first : nil)
-        return remote.map { RepositoryIdentity.normalize($0.url) }
     }
 
     /// A test record for a source and an outcome.

@@ -1,7 +1,14 @@
 import Foundation
+import GitFacts
 
 /// One spelling per repository, so that evidence recorded from a clone over ssh matches a release built over https.
 public enum RepositoryIdentity {
+    /// The identity of a clone: its `origin` remote (or its only remote), normalised; nil when there is none.
+    public static func origin(of remotes: [Remote]) -> String? {
+        let remote = remotes.first(where: { $0.name == "origin" }) ?? (remotes.count == 1 ? remotes.first : nil)
+        return remote.map { normalize($0.url) }
+    }
+
     /// The normalised identity of a repository URL or path.
     ///
     /// - `https://`, `http://`, `ssh://`, `git://` URLs and scp-style `user@host:org/repo.git` become

@@ -71,9 +71,9 @@ public struct Gate {
         }
 
         let evidence = try collectEvidence(request, release: releaseCommit?.id)
-        let expectedRepository = try request.policy.source.repository.map(RepositoryIdentity.normalize)
+        let expectedRepository = request.policy.source.repository.map(RepositoryIdentity.normalize)
             ?? request.repositoryOverride.map(RepositoryIdentity.normalize)
-            ?? Recorder(repo: repo, environment: [:]).originIdentity()
+            ?? RepositoryIdentity.origin(of: facts.remotes)
 
         var context = GateContext(
             repo: repo, request: request, facts: facts, releaseTag: releaseTag, releaseCommit: releaseCommit,
