@@ -433,7 +433,7 @@ public final class Repository {
         return changes.sorted { $0.path < $1.path }
     }
 
-    private func treeID(ofCommit id: ObjectID) throws -> git_oid {
+    func treeID(ofCommit id: ObjectID) throws -> git_oid {
         let commit = try lookupCommit(id)
         defer { git_commit_free(commit) }
         return git_commit_tree_id(commit).pointee

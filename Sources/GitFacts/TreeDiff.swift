@@ -63,6 +63,29 @@ extension Repository {
         }
     }
 
+    /// Which of `ids` are the commit itself, its tree, or a tree, blob or gitlink anywhere in that
+    /// tree (what a checkout or `git archive` of the commit reads).
+    ///
+    /// One walk of the tree, each distinct subtree read once; nothing else of the history is read.
+    /// Answers in no time when `ids` is empty.
+    public func objects(_ ids: Set<ObjectID>, within commit: ObjectID) throws -> Set<ObjectID> {
+        guard !ids.isEmpty else { return [] }
+        var found = Set<ObjectID>()
+        if ids.contains(commit) { found.insert(commit) }
+        let root = try treeID(ofCommit: commit)
+        var pending = [root]
+        var seen = Set<ObjectID>([ObjectID(root)])
+        if ids.contains(ObjectID(root)) { found.insert(ObjectID(root)) }
+        while let tree = pending.popLast() {
+            for (_, entry) in try treeEntries(tree) {
+                let id = ObjectID(entry.id)
+                if ids.contains(id) { found.insert(id) }
+                if entry.isTree, seen.insert(id).inserted { pending.append(entry.id) }
+            }
+        }
+        return found
+    }
+
     private func removed(_ entry: Entry, at path: [UInt8], into changes: inout [ChangedPath]) throws {
         if entry.isTree {
             try compareTrees(entry.id, nil, prefix: path + [0x2F], into: &changes)

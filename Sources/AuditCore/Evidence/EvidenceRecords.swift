@@ -72,14 +72,15 @@ public struct TestRecord: Hashable, Sendable {
     public var suites: [String]
     public var url: String?
     public var recordedAt: Date?
-    /// Dirty paths of the work tree at test time (recorded with `--allow-dirty`); empty when clean.
-    public var dirtyPaths: [String]
+    /// Dirty paths of the work tree at test time (recorded with `--allow-dirty`); empty when clean;
+    /// nil when the record makes no claim about the work tree (another tool's, or `--no-worktree`).
+    public var dirtyPaths: [String]?
     public var ci: CIContext?
     public var toolVersion: String?
 
     public init(commit: ObjectID, tree: ObjectID?, repository: String?, result: TestOutcome,
                 passedTests: [String] = [], warnedTests: [String] = [], failedTests: [String] = [],
-                suites: [String] = [], url: String? = nil, recordedAt: Date? = nil, dirtyPaths: [String] = [],
+                suites: [String] = [], url: String? = nil, recordedAt: Date? = nil, dirtyPaths: [String]? = [],
                 ci: CIContext? = nil, toolVersion: String? = nil) {
         self.commit = commit
         self.tree = tree
@@ -124,8 +125,8 @@ public struct BuildRecord: Hashable, Sendable {
     public var artifacts: [Artifact]
     public var builderID: String?
     public var recordedAt: Date?
-    /// Dirty paths of the work tree at build time; empty when clean.
-    public var dirtyPaths: [String]
+    /// Dirty paths of the work tree at build time; empty when clean; nil when no claim is made.
+    public var dirtyPaths: [String]?
     public var format: ProvenanceFormat
     public var ci: CIContext?
     public var toolVersion: String?
@@ -133,7 +134,7 @@ public struct BuildRecord: Hashable, Sendable {
     public init(commit: ObjectID, tree: ObjectID? = nil, repository: String? = nil, ref: String? = nil,
                 tagName: String? = nil, tagObject: ObjectID? = nil, tagAnnotated: Bool? = nil, version: String? = nil,
                 artifacts: [Artifact] = [], builderID: String? = nil, recordedAt: Date? = nil,
-                dirtyPaths: [String] = [], format: ProvenanceFormat = .slsaV1, ci: CIContext? = nil,
+                dirtyPaths: [String]? = [], format: ProvenanceFormat = .slsaV1, ci: CIContext? = nil,
                 toolVersion: String? = nil) {
         self.commit = commit
         self.tree = tree

@@ -61,11 +61,43 @@ public enum EvidenceSource {
         return try DSSEEnvelope(json: value)
     }
 
-    /// Reads the envelopes stored (one per line) in a git note on a commit.
+    /// Reads the envelopes stored (one per line) in a git note on a commit; any unreadable line is an error.
     public static func load(notes repo: Repository, commit: ObjectID) throws -> [LoadedEnvelope] {
         guard let note = try repo.note(on: commit) else { return [] }
         let lines = note.split(separator: "\n", omittingEmptySubsequences: false).map { Data($0.utf8) }
         return try parseLines(lines, source: "notes:\(commit.hex)")
+    }
+
+    /// The evidence in a git note, read leniently: what the gate works with.
+    public struct NoteEvidence: Sendable {
+        /// Every line that is a DSSE envelope and not an audit report.
+        public var envelopes: [LoadedEnvelope] = []
+        /// Lines that are not envelopes at all, with why: they can never be evidence, so they are
+        /// skipped (and reported) instead of blocking every later gate.
+        public var unreadable: [(source: String, reason: String)] = []
+    }
+
+    /// Reads every line of the note on a commit (the whole note, NUL bytes and all): envelopes are
+    /// returned, audit reports kept in the same note are left out, and unreadable lines are listed.
+    public static func readNote(_ repo: Repository, commit: ObjectID) throws -> NoteEvidence {
+        var result = NoteEvidence()
+        guard let note = try repo.note(on: commit) else { return result }
+        for (index, line) in note.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var bytes = Data(line.utf8)
+            if bytes.last == 0x0D { bytes.removeLast() }
+            if isBlank(bytes) { continue }
+            let source = "notes:\(commit.hex)#\(index + 1)"
+            do {
+                let envelope = try envelope(from: bytes)
+                // A gate's own report stored beside the evidence is not evidence.
+                if envelope.payloadType == DSSEEnvelope.inTotoPayloadType,
+                   (try? Statement.parse(envelope.payload))?.predicateType == AuditReport.predicateType { continue }
+                result.envelopes.append(LoadedEnvelope(source: source, bytes: bytes, sha256: sha256Hex(bytes), envelope: envelope))
+            } catch {
+                result.unreadable.append((source, String(describing: error)))
+            }
+        }
+        return result
     }
 
     /// Parses JSON Lines: every non-blank line must be an envelope (a bad line is an error, naming the line).

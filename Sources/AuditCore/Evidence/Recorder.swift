@@ -17,7 +17,9 @@ public struct Recorder {
     public struct Source: Sendable {
         public var revision: String
         public var commit: Commit
-        public var dirtyPaths: [String]
+        /// The dirty paths of the work tree the record vouches for; nil when it vouches for none
+        /// (`--no-worktree`, or a bare repository).
+        public var dirtyPaths: [String]?
         public var repository: String
         /// Warnings for the user (stderr), e.g. the CI tested another commit.
         public var warnings: [String]
@@ -25,29 +27,54 @@ public struct Recorder {
 
     /// Resolves the revision, checks the work tree, and works out the repository identity.
     ///
-    /// - Throws: `RecordError.dirtyWorkTree` when the work tree is dirty and `allowDirty` is false.
-    public func source(revision: String, allowDirty: Bool, repositoryOverride: String?, ci: CIContext) throws -> Source {
+    /// The record says what ran in this work tree, so the work tree's HEAD must be the recorded
+    /// commit; with `workTreeIsNotTheBuilds` (`--no-worktree`) the record makes no clean-tree claim
+    /// at all instead.
+    ///
+    /// - Throws: `RecordError.dirtyWorkTree` when the work tree is dirty and `allowDirty` is false;
+    ///   `RecordError.notCheckedOut` when HEAD is another commit; `RecordError.replaced` when a
+    ///   replace ref changes what git shows of the commit.
+    public func source(revision: String, allowDirty: Bool, repositoryOverride: String?, ci: CIContext,
+                       workTreeIsNotTheBuilds: Bool = false) throws -> Source {
         let id = try repo.resolveCommit(revision)
         let commit = try repo.commit(id)
-        let status = try repo.status()
-        if !status.isClean && !allowDirty {
-            throw RecordError.dirtyWorkTree(paths: status.dirtyPaths)
+        let facts = try repo.facts()
+        let tagObject = try repo.tag(named: revision.hasPrefix("refs/tags/") ? String(revision.dropFirst(10)) : revision)?.tagObjectID
+        let replaced = try ReplaceRefs.touching(commits: [id], objects: tagObject.map { [$0] } ?? [], refs: facts.replaceRefs, in: repo)
+        if !replaced.isEmpty {
+            throw RecordError.replaced(refs: replaced, commit: id)
+        }
+        var dirtyPaths: [String]?
+        if !workTreeIsNotTheBuilds {
+            let status = try repo.status()
+            if status.hasWorkTree {
+                let head = try? repo.resolveCommit("HEAD")
+                if head != id {
+                    throw RecordError.notCheckedOut(recorded: id, revision: revision, head: head)
+                }
+                if !status.isClean && !allowDirty {
+                    throw RecordError.dirtyWorkTree(paths: status.dirtyPaths)
+                }
+                dirtyPaths = status.dirtyPaths
+            }
         }
         var warnings: [String] = []
-        if status.hasWorkTree, let head = try? repo.resolveCommit("HEAD"), head != id {
-            warnings.append("recording \(id.short) (\(revision)), but the checked-out commit is \(head.short): make sure that is what ran")
+        if dirtyPaths == nil {
+            warnings.append(workTreeIsNotTheBuilds
+                ? "--no-worktree: the record makes no clean-work-tree claim; a policy with clean_worktree: true will not accept it"
+                : "a bare repository has no work tree: the record makes no clean-work-tree claim")
         }
         if let ciCommit = ci.ciCommit, ciCommit.lowercased() != id.hex {
             warnings.append("\(ci.provider) reports commit \(ciCommit) but the recorded commit is \(id.hex): \(CIEnvironment.mismatchExplanation(ci)); both are recorded")
         }
-        let identity = try repositoryIdentity(override: repositoryOverride, warnings: &warnings)
-        return Source(revision: revision, commit: commit, dirtyPaths: status.dirtyPaths, repository: identity, warnings: warnings)
+        let identity = try repositoryIdentity(override: repositoryOverride, remotes: facts.remotes, warnings: &warnings)
+        return Source(revision: revision, commit: commit, dirtyPaths: dirtyPaths, repository: identity, warnings: warnings)
     }
 
     /// The repository identity: `--repository`, else the `origin` remote (or the only remote), normalised.
-    public func repositoryIdentity(override: String?, warnings: inout [String]) throws -> String {
+    public func repositoryIdentity(override: String?, remotes: [Remote], warnings: inout [String]) throws -> String {
         if let override, !override.isEmpty { return RepositoryIdentity.normalize(override) }
-        if let origin = RepositoryIdentity.origin(of: try repo.facts().remotes) { return origin }
+        if let origin = RepositoryIdentity.origin(of: remotes) { return origin }
         let path = repo.workDirectory ?? repo.gitDirectory
         warnings.append("the repository has no origin remote: naming it by its path; pass --repository URL so the gate can match it")
         return RepositoryIdentity.normalize(path)
@@ -120,6 +147,10 @@ public struct Recorder {
 /// Errors making a record; each is one line that says what to do.
 public enum RecordError: Error, CustomStringConvertible, Equatable {
     case dirtyWorkTree(paths: [String])
+    /// The work tree's HEAD is not the commit being recorded.
+    case notCheckedOut(recorded: ObjectID, revision: String, head: ObjectID?)
+    /// Replace refs change what the git CLI shows of the recorded commit.
+    case replaced(refs: [String], commit: ObjectID)
     case badArtifact(String, String)
     case missingArtifact(String)
     case unreadableArtifact(String, String)
@@ -129,6 +160,11 @@ public enum RecordError: Error, CustomStringConvertible, Equatable {
         case .dirtyWorkTree(let paths):
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", ..." : "")
             return "the work tree is dirty (\(paths.count) path(s): \(shown)); commit or stash them, or pass --allow-dirty to record them"
+        case .notCheckedOut(let recorded, let revision, let head):
+            return "\(revision) is \(recorded.short), but the work tree has \(head.map(\.short) ?? "no commit") checked out: the record would vouch for a work tree that is not the recorded commit's; check out \(revision) first, or pass --no-worktree if this work tree is not the one that was built or tested"
+        case .replaced(let refs, let commit):
+            let shown = refs.prefix(3).joined(separator: ", ") + (refs.count > 3 ? ", ..." : "")
+            return "\(refs.count) replace ref(s) (\(shown)) change what git shows of \(commit.short) or its files: a build from the git CLI would not read the recorded objects; delete them (git replace -d) and fetch again"
         case .badArtifact(let text, let why): return "bad --artifact '\(text)': \(why)"
         case .missingArtifact(let path): return "artifact file not found or unreadable: \(path)"
         case .unreadableArtifact(let path, let why): return "cannot hash artifact file \(path): \(why)"

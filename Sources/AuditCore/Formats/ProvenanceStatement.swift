@@ -92,6 +92,8 @@ public enum ProvenanceStatement {
             record.ci = context.ci
             record.toolVersion = context.toolVersion
             record.recordedAt = context.recordedAt
+        } else {
+            record.dirtyPaths = nil  // another tool's provenance says nothing about the work tree
         }
         return record
     }

@@ -11,7 +11,8 @@ import GitFacts
 ///   "version": 1,
 ///   "suites": ["unit", "e2e"],            // test-result only: which test runs these are
 ///   "tag": {"name": "v1.2.0", "object": "<40 hex>", "annotated": true},   // provenance only
-///   "dirtyPaths": ["README.md"],           // dirty work-tree paths at record time ([] when clean)
+///   "dirtyPaths": ["README.md"],           // dirty work-tree paths at record time ([] when clean;
+///                                          // left out when the record makes no clean-tree claim)
 ///   "ci": {"provider": "github-actions", "runId": "...", "runUrl": "...", "workflow": "...",
 ///          "ref": "refs/heads/main", "event": "push", "runner": "...", "ciCommit": "<40 hex>"},
 ///   "toolVersion": "0.1.0",                // the release-audit that recorded it
@@ -32,7 +33,8 @@ struct ReleaseAuditContext: Equatable {
     var tagName: String?
     var tagObject: ObjectID?
     var tagAnnotated: Bool?
-    var dirtyPaths: [String] = []
+    /// Nil: no clean-tree claim (recorded with --no-worktree, or in a bare repository).
+    var dirtyPaths: [String]?
     var ci: CIContext?
     var toolVersion: String?
     var recordedAt: Date?
@@ -48,7 +50,7 @@ struct ReleaseAuditContext: Equatable {
             "version": .int(ReleaseAuditExtension.version),
             "suites": includeSuites ? .strings(suites) : nil,
             "tag": tag,
-            "dirtyPaths": .strings(dirtyPaths),
+            "dirtyPaths": dirtyPaths.map(JSONValue.strings),
             "ci": ci.map(Self.ciJSON),
             "toolVersion": .optional(toolVersion),
             "recordedAt": recordedAt.map { .string(Timestamp.string($0)) },
@@ -72,7 +74,7 @@ struct ReleaseAuditContext: Equatable {
             context.tagObject = try objectID(tag["object"])
             context.tagAnnotated = try tag["annotated"].optionalBool()
         }
-        context.dirtyPaths = try field["dirtyPaths"].stringArray()
+        context.dirtyPaths = field["dirtyPaths"].isPresent ? try field["dirtyPaths"].stringArray() : nil
         let ci = try field["ci"].requireObject(required: false)
         if ci.isPresent {
             context.ci = CIContext(

@@ -37,7 +37,7 @@ public enum TestResultStatement {
     ///
     /// Exactly one commit must be named (subjects with `gitCommit`). The repository is that subject's
     /// name as written (nil for `_` or none): compare it with `RepositoryIdentity.matches`. Without our
-    /// extension, suites and dirty paths read as empty and the CI context, tool version and time as nil.
+    /// extension, suites read as empty and the dirty paths (no clean-tree claim), CI context, tool version and time as nil.
     public static func read(_ statement: Statement) throws -> TestRecord {
         try statement.requirePredicateType(predicateType)
         let (commit, tree, name) = try testedCommit(statement.subjects)

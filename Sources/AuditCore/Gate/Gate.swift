@@ -109,17 +109,19 @@ public struct Gate {
     /// Files for the kinds named on the command line; git notes for the others.
     private func collectEvidence(_ request: GateRequest, release: ObjectID?) throws -> GateEvidence {
         var items: [GateEvidence.Item] = []
+        var unreadable: [(source: String, reason: String)] = []
         if !request.testEvidence.isEmpty || !request.buildEvidence.isEmpty {
             items = try GateEvidenceCollector.fromFiles(test: request.testEvidence, build: request.buildEvidence,
                                                          trust: request.trust).items
         }
         if request.testEvidence.isEmpty || request.buildEvidence.isEmpty, let release {
             let fromNotes = try GateEvidenceCollector.fromNotes(repo: repo, release: release, trust: request.trust)
+            unreadable = fromNotes.unreadable
             items += fromNotes.items.filter { item in
                 let isTest = item.role == .tester || item.verified.testRecord != nil
                 return isTest ? request.testEvidence.isEmpty : request.buildEvidence.isEmpty
             }
         }
-        return GateEvidence(items: items)
+        return GateEvidence(items: items, unreadable: unreadable)
     }
 }

@@ -20,6 +20,8 @@ struct GateContext {
     /// Why no tested commit could be chosen, when several are named.
     var testedAmbiguity: String?
     var artifacts: [Artifact] = []
+    /// The replace refs that touch the release or tested commit (or anything in their trees) or the tag object.
+    var replacedInRelease: [String] = []
 
     var policy: Policy { request.policy }
 
@@ -54,7 +56,10 @@ struct GateContext {
                 testedAmbiguity = "the test evidence names \(commits.count) different commits (\(commits.sorted().map(\.short).joined(separator: ", "))) and none is the release commit: pass the evidence of one tested commit"
             }
         }
-        if let testedCommit { testedTree = try? repo.commit(testedCommit).tree }
+        if let testedCommit, repo.objectType(testedCommit) == .commit { testedTree = try repo.commit(testedCommit).tree }
+        let built = [releaseCommit?.id, testedTree == nil ? nil : testedCommit].compactMap { $0 }
+        replacedInRelease = try ReplaceRefs.touching(commits: built, objects: releaseTag?.tagObjectID.map { [$0] } ?? [],
+                                                     refs: facts.replaceRefs, in: repo)
         var seen = Set<Artifact>()
         artifacts = buildRecords.flatMap(\.record.artifacts).filter { seen.insert($0).inserted }
     }
@@ -78,23 +83,37 @@ struct GateContext {
     // MARK: 1. Signatures
 
     func signatures() -> CheckResult {
-        let id = "evidence.signatures", title = "Evidence signatures are valid and trusted"
+        let id = "evidence.signatures", title = "Evidence signatures are valid and trusted, each key in its role"
         let all = evidence.items.map(\.verified.loaded.sha256)
+        let skipped = evidence.unreadable.isEmpty ? ""
+            : "; skipped \(evidence.unreadable.count) unreadable note line(s), which can never be evidence: "
+                + evidence.unreadable.prefix(3).map { "\($0.source): \($0.reason)" }.joined(separator: "; ")
         if evidence.items.isEmpty {
             return CheckResult(id: id, title: title, status: .failed,
-                               reason: "no evidence found: pass --test-evidence/--build-evidence, or record with --notes")
+                               reason: "no evidence found: pass --test-evidence/--build-evidence, or record with --notes" + skipped)
         }
         let problems = evidence.problems
         if !problems.isEmpty {
             let list = problems.prefix(3).map { "\($0.verified.loaded.source): \($0.problem ?? "")" }.joined(separator: "; ")
             return CheckResult(id: id, title: title, status: .failed,
-                               reason: "\(problems.count) of \(evidence.items.count) envelope(s) cannot be used: \(list)",
+                               reason: "\(problems.count) of \(evidence.items.count) envelope(s) cannot be used: \(list)" + skipped,
                                evidence: problems.map(\.verified.loaded.sha256))
         }
-        let signers = Set(evidence.items.flatMap(\.verified.signerKeyIDs)).sorted().map { String($0.prefix(12)) }
-        return CheckResult(id: id, title: title, status: .passed,
-                           reason: "\(evidence.items.count) envelope(s) verified with trusted keys (\(signers.joined(separator: ", ")))",
-                           evidence: all)
+        // Who signed what, per role: `tester: ci.json by 1a2b3c4d5e6f`.
+        var facts: [String: String] = [:]
+        var parts: [String] = []
+        for role in [Role.tester, .builder] {
+            let signed = evidence.items.filter { $0.role == role }
+            guard !signed.isEmpty else { continue }
+            let keys = Set(signed.flatMap(\.verified.signerKeyIDs)).sorted().map { String($0.prefix(12)) }
+            facts[role.rawValue] = keys.joined(separator: ",")
+            parts.append("\(role.rawValue) key(s) \(keys.joined(separator: ", ")) signed \(signed.count) \(role == .tester ? "test" : "build") record(s)")
+        }
+        for item in evidence.items {
+            facts["signers.\(item.verified.loaded.sha256.prefix(12))"] = "\(item.role?.rawValue ?? "-"): \(item.verified.signerKeyIDs.map { String($0.prefix(12)) }.joined(separator: ","))"
+        }
+        return CheckResult(id: id, title: title, status: evidence.unreadable.isEmpty ? .passed : .warned,
+                           reason: parts.joined(separator: "; ") + skipped, evidence: all, facts: facts)
     }
 
     // MARK: 2. Repository identity
@@ -137,48 +156,73 @@ struct GateContext {
     // MARK: 3. Test result
 
     func testResult() -> CheckResult {
-        let id = "test.result", title = "The tests of the tested commit passed"
+        let id = "test.result", title = "The tests of the tested commit passed, every required suite"
         guard let testedCommit else {
             let reason = testedAmbiguity ?? (policy.test.required
                 ? "no trusted test evidence about this repository: record it in CI with `release-audit record test`"
                 : "no test evidence (not required by the policy)")
             return CheckResult(id: id, title: title, status: policy.test.required || testedAmbiguity != nil ? .failed : .skipped, reason: reason)
         }
-        let records = testRecords.filter { $0.record.commit == testedCommit }
-        // Per test run (suite set), the latest record decides: a re-run replaces a flaky failure.
-        var latest: [String: (record: TestRecord, sha256: String)] = [:]
-        // Same time (or no times, as in other tools' records): the worse result wins, whatever the file order.
-        let severity: [TestOutcome: Int] = [.passed: 0, .warned: 1, .failed: 2]
-        for r in records {
-            let key = r.record.suites.sorted().joined(separator: ",")
-            if let current = latest[key] {
-                let (t0, t1) = (current.record.recordedAt ?? .distantPast, r.record.recordedAt ?? .distantPast)
-                if t0 > t1 { continue }
-                if t0 == t1, severity[current.record.result, default: 2] >= severity[r.record.result, default: 2] { continue }
-            }
-            latest[key] = r
-        }
-        let used = latest.values.map(\.sha256).sorted()
-        let acceptable: (TestOutcome) -> Bool = { self.policy.test.accepts($0) }
-        let bad = latest.values.filter { !acceptable($0.record.result) }.sorted { $0.sha256 < $1.sha256 }
-        if let first = bad.first {
-            let suites = first.record.suites.isEmpty ? "" : " (suite \(first.record.suites.joined(separator: ", ")))"
-            let failed = first.record.failedTests.prefix(3).joined(separator: ", ")
-            return CheckResult(id: id, title: title, status: .failed,
-                               reason: "the test run\(suites) of \(testedCommit.short) is \(first.record.result.rawValue)" + (failed.isEmpty ? "" : ": \(failed)"),
-                               evidence: used)
-        }
-        let passedSuites = Set(latest.values.flatMap(\.record.suites))
-        let missing = policy.test.requiredSuites.filter { !passedSuites.contains($0) }
+        let decisions = suiteDecisions
+        let used = Set(decisions.compactMap { $0.record?.sha256 }).sorted()
+        let facts = Self.recordFacts(decisions)
+        let missing = decisions.filter { $0.record == nil }.map(\.suite)
         if !missing.isEmpty {
             return CheckResult(id: id, title: title, status: .failed,
-                               reason: "required suite(s) without a passing record for \(testedCommit.short): \(missing.joined(separator: ", "))",
-                               evidence: used)
+                               reason: "required suite(s) without a record for \(testedCommit.short): \(missing.joined(separator: ", "))",
+                               evidence: used, facts: facts)
         }
-        let results = Set(latest.values.map(\.record.result.rawValue)).sorted().joined(separator: "/")
-        let suites = passedSuites.isEmpty ? "" : " (suites: \(passedSuites.sorted().joined(separator: ", ")))"
+        let bad = decisions.filter { !policy.test.accepts($0.record!.record.result) }
+        if let first = bad.first, let record = first.record?.record {
+            let failed = record.failedTests.prefix(3).joined(separator: ", ")
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "the latest test run of \(first.label) for \(testedCommit.short) is \(record.result.rawValue)" + (failed.isEmpty ? "" : ": \(failed)")
+                                   + (bad.count > 1 ? " (and \(bad.count - 1) more suite(s))" : ""),
+                               evidence: used, facts: facts)
+        }
+        let results = Set(decisions.compactMap { $0.record?.record.result.rawValue }).sorted().joined(separator: "/")
+        let named = decisions.map(\.suite).filter { !$0.isEmpty }
+        let suites = named.isEmpty ? "" : " (suites: \(named.joined(separator: ", ")))"
         return CheckResult(id: id, title: title, status: .passed,
-                           reason: "\(latest.count) test run(s) of \(testedCommit.short) \(results)\(suites)", evidence: used)
+                           reason: "\(used.count) test run(s) of \(testedCommit.short) \(results)\(suites)", evidence: used, facts: facts)
+    }
+
+    /// One suite of the tested commit and the record that decides it: the latest record covering that
+    /// suite (a re-run replaces a flaky failure; at the same time the worse result wins). Every suite
+    /// any record names is judged, and every required suite, so no failing or stale suite hides
+    /// behind a passing one. `suite` is empty for records that name no suite.
+    struct SuiteDecision {
+        var suite: String
+        var record: (record: TestRecord, sha256: String)?
+        var label: String { suite.isEmpty ? "the records without a suite name" : "suite \(suite)" }
+    }
+
+    var suiteDecisions: [SuiteDecision] {
+        guard let testedCommit else { return [] }
+        let records = testRecords.filter { $0.record.commit == testedCommit }
+        var names = Set(records.flatMap { $0.record.suites.isEmpty ? [""] : $0.record.suites })
+        names.formUnion(policy.test.requiredSuites)
+        // With required suites, the unnamed records are not one of them: they count only on their own.
+        let severity: [TestOutcome: Int] = [.passed: 0, .warned: 1, .failed: 2]
+        return names.sorted().map { name in
+            let covering = records.filter { name.isEmpty ? $0.record.suites.isEmpty : $0.record.suites.contains(name) }
+            let deciding = covering.max { a, b in
+                let (ta, tb) = (a.record.recordedAt ?? .distantPast, b.record.recordedAt ?? .distantPast)
+                if ta != tb { return ta < tb }
+                let (sa, sb) = (severity[a.record.result, default: 2], severity[b.record.result, default: 2])
+                return sa != sb ? sa < sb : a.sha256 > b.sha256
+            }
+            return SuiteDecision(suite: name, record: deciding)
+        }
+    }
+
+    /// `record.<suite>`: the envelope digest of the record that decided each suite.
+    static func recordFacts(_ decisions: [SuiteDecision]) -> [String: String] {
+        var facts: [String: String] = [:]
+        for decision in decisions {
+            facts["record.\(decision.suite.isEmpty ? "(no suite)" : decision.suite)"] = decision.record?.sha256 ?? "none"
+        }
+        return facts
     }
 
     // MARK: 4. Source match
@@ -209,10 +253,7 @@ struct GateContext {
         var facts = ["tested": tested.id.hex, "release": release.id.hex, "relation": relation.kind.rawValue,
                      "commitsBetween": String(relation.commitsBetween)]
         if let base = relation.mergeBase { facts["mergeBase"] = base.hex }
-        let decisions = relation.changedPaths.map { change in
-            PathDecision(path: change.path, kind: change.kind.rawValue,
-                         allowedBy: policy.source.allowedPaths.first { $0.matches(change.path) }?.pattern)
-        }
+        let decisions = policy.source.decisions(for: relation.changedPaths)
         let relationText = Self.describe(relation, from: tested.id, to: release.id)
         switch policy.source.match {
         case .exactCommit:
@@ -241,9 +282,9 @@ struct GateContext {
             }
             let disallowed = decisions.filter { $0.allowedBy == nil }
             if !disallowed.isEmpty {
-                let list = disallowed.prefix(5).map(\.path).joined(separator: ", ")
+                let list = disallowed.prefix(5).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ")
                 return CheckResult(id: id, title: title, status: .failed,
-                                   reason: "\(disallowed.count) changed path(s) not allowed by the policy: \(list)",
+                                   reason: "\(disallowed.count) changed path(s) not allowed by the policy (allowed_paths allow modifications only, unless an entry says added: true or deleted: true): \(list)",
                                    evidence: used, facts: facts, paths: decisions)
             }
             return CheckResult(id: id, title: title, status: .passed,
@@ -316,7 +357,12 @@ struct GateContext {
             problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.prefix)\(policy.tagScheme.release.pattern)")
         }
         if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
-        if policy.tag.signed && !tag.isSigned { problems.append("\(tag.name) is not signed; the policy requires a signed tag") }
+        if policy.tag.signed {
+            // Nothing here verifies a tag signature yet: a pasted block of garbage would "carry a signature".
+            problems.append(tag.isSigned
+                ? "\(tag.name) carries a signature, but the signature is not verified: tag.signed: true cannot be met until release-audit verifies tag signatures (configure signers); check it with git verify-tag and set tag.signed: false"
+                : "\(tag.name) is not signed; the policy requires a signed tag (and release-audit cannot verify tag signatures yet)")
+        }
         var used: [String] = []
         for build in buildRecords {
             if let name = build.record.tagName, name != tag.name {
@@ -333,7 +379,7 @@ struct GateContext {
         if !problems.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used, facts: facts)
         }
-        let kind = tag.isAnnotated ? (tag.isSigned ? "annotated, signed (signature present, not verified)" : "annotated") : "lightweight"
+        let kind = tag.isAnnotated ? (tag.isSigned ? "annotated, carries a signature block (not verified)" : "annotated") : "lightweight"
         return CheckResult(id: id, title: title, status: .passed, reason: "\(tag.name) (\(kind)) names \(tag.commit?.short ?? "")", facts: facts)
     }
 
@@ -360,9 +406,7 @@ struct GateContext {
         facts["rcCommit"] = rcCommitID.hex
         let relation = try SourceRelation.between(try repo.commit(rcCommitID), release, in: repo)
         facts["relation"] = relation.kind.rawValue
-        let decisions = relation.changedPaths.map { change in
-            PathDecision(path: change.path, kind: change.kind.rawValue, allowedBy: policy.source.allowedPaths.first { $0.matches(change.path) }?.pattern)
-        }
+        let decisions = policy.source.decisions(for: relation.changedPaths)
         let text = Self.describe(relation, from: rcCommitID, to: gaCommitID)
         let ok: Bool
         switch mode {
@@ -379,25 +423,34 @@ struct GateContext {
 
     func workTree() -> CheckResult {
         let id = "worktree.clean", title = "The work tree was clean at test and build time"
-        var problems: [String] = []
-        var used: [String] = []
-        if policy.test.cleanWorktree {
-            for r in testRecords where r.record.commit == testedCommit && !r.record.dirtyPaths.isEmpty {
-                problems.append("tests ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
-                used.append(r.sha256)
-            }
-        }
-        if policy.build.cleanWorktree {
-            for r in buildRecords where !r.record.dirtyPaths.isEmpty {
-                problems.append("the build ran on a dirty tree (\(r.record.dirtyPaths.prefix(3).joined(separator: ", ")))")
-                used.append(r.sha256)
-            }
-        }
         if !policy.test.cleanWorktree && !policy.build.cleanWorktree {
             return CheckResult(id: id, title: title, status: .skipped, reason: "the policy does not require clean work trees")
         }
+        var problems: [String] = []
+        var used: [String] = []
+        func judge(_ dirty: [String]?, _ sha256: String, _ what: String, _ key: String) {
+            guard let dirty else {
+                problems.append("the \(what) record makes no clean-work-tree claim (recorded with --no-worktree, in a bare repository, or by another tool): record it in the work tree that ran, or set \(key): false")
+                used.append(sha256)
+                return
+            }
+            if !dirty.isEmpty {
+                problems.append("the \(what) ran on a dirty tree (\(dirty.prefix(3).joined(separator: ", ")))")
+                used.append(sha256)
+            }
+        }
+        if policy.test.cleanWorktree {
+            for decision in suiteDecisions {
+                if let r = decision.record { judge(r.record.dirtyPaths, r.sha256, "test", "test.clean_worktree") }
+            }
+        }
+        if policy.build.cleanWorktree {
+            for r in buildRecords { judge(r.record.dirtyPaths, r.sha256, "build", "build.clean_worktree") }
+        }
         if !problems.isEmpty {
-            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
+            var seen = Set<String>()
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: problems.filter { seen.insert($0).inserted }.joined(separator: "; "), evidence: Array(Set(used)).sorted())
         }
         return CheckResult(id: id, title: title, status: .passed, reason: "no dirty paths were recorded at test or build time")
     }
@@ -435,27 +488,32 @@ struct GateContext {
     // MARK: 10. Freshness
 
     func freshness() -> CheckResult {
-        let id = "evidence.freshness", title = "The test evidence is fresh and predates the build"
-        let tests = testRecords.filter { $0.record.commit == testedCommit }
-        guard !tests.isEmpty else {
+        let id = "evidence.freshness", title = "Each suite's test record is fresh and predates the build"
+        let decisions = suiteDecisions.filter { $0.record != nil }
+        guard !decisions.isEmpty else {
             return CheckResult(id: id, title: title, status: .skipped, reason: "no test evidence (see test.result)")
         }
         var problems: [String] = []
-        let newestTest = tests.compactMap(\.record.recordedAt).max()
-        if let maxAge = policy.test.maxAge?.timeInterval {
-            if let newestTest {
-                let age = request.now.timeIntervalSince(newestTest)
-                if age > maxAge {
-                    problems.append("the newest test evidence is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
-                } else if age < -Self.allowedClockSkew {
-                    // A record dated in the future would never grow old enough to fail max_age.
-                    problems.append("the newest test evidence is dated \(Timestamp.string(newestTest)), in the future: its age cannot be proven (is the recording clock wrong?)")
+        let firstBuild = buildRecords.compactMap(\.record.recordedAt).min()
+        for decision in decisions {
+            guard let record = decision.record?.record else { continue }
+            guard let recorded = record.recordedAt else {
+                if policy.test.maxAge != nil || firstBuild != nil {
+                    problems.append("the record of \(decision.label) has no recording time, so its age and its order before the build cannot be proven")
                 }
-            } else {
-                problems.append("the test evidence has no recording time, so its age cannot be proven")
+                continue
+            }
+            let age = request.now.timeIntervalSince(recorded)
+            if age < -Self.allowedClockSkew {
+                // A record dated in the future would never grow old enough to fail max_age.
+                problems.append("the record of \(decision.label) is dated \(Timestamp.string(recorded)), in the future: its age cannot be proven (is the recording clock wrong?)")
+            } else if let maxAge = policy.test.maxAge?.timeInterval, age > maxAge {
+                problems.append("the record of \(decision.label) is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
+            }
+            if let firstBuild, recorded > firstBuild {
+                problems.append("the record of \(decision.label) was made (\(Timestamp.string(recorded))) after the build (\(Timestamp.string(firstBuild))): tests after the build do not vouch for it")
             }
         }
-        let firstBuild = buildRecords.compactMap(\.record.recordedAt).min()
         if let maxAge = policy.build.maxAge?.timeInterval, !buildRecords.isEmpty {
             if let newestBuild = buildRecords.compactMap(\.record.recordedAt).max() {
                 if request.now.timeIntervalSince(newestBuild) > maxAge {
@@ -467,23 +525,22 @@ struct GateContext {
                 problems.append("the build evidence has no recording time, so its age cannot be proven")
             }
         }
-        if let firstBuild, let oldestTest = tests.compactMap(\.record.recordedAt).min(), oldestTest > firstBuild {
-            problems.append("the test evidence was recorded (\(Timestamp.string(oldestTest))) after the build (\(Timestamp.string(firstBuild)))")
-        }
-        let used = tests.map(\.sha256).sorted()
+        let used = Set(decisions.compactMap { $0.record?.sha256 }).sorted()
+        let facts = Self.recordFacts(decisions)
         if !problems.isEmpty {
-            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used)
+            return CheckResult(id: id, title: title, status: .failed, reason: problems.joined(separator: "; "), evidence: used, facts: facts)
         }
-        let ordered = newestTest != nil && firstBuild != nil
+        let ordered = firstBuild != nil
         if policy.test.maxAge == nil && policy.build.maxAge == nil && !ordered {
             return CheckResult(id: id, title: title, status: .skipped,
-                               reason: "no maximum age in the policy, and no build record with a time to order the tests before", evidence: used)
+                               reason: "no maximum age in the policy, and no build record with a time to order the tests before", evidence: used, facts: facts)
         }
+        let oldest = decisions.compactMap { $0.record?.record.recordedAt }.min()
         var parts: [String] = []
-        if let newestTest { parts.append("test evidence recorded \(Self.duration(request.now.timeIntervalSince(newestTest))) ago") }
-        if ordered { parts.append("before the build") }
+        if let oldest { parts.append("the oldest deciding test record is \(Self.duration(request.now.timeIntervalSince(oldest))) old") }
+        if ordered { parts.append("every suite recorded before the build") }
         let reason = parts.joined(separator: ", ") + (policy.test.maxAge == nil ? " (no maximum age in the policy)" : "")
-        return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used)
+        return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used, facts: facts)
     }
 
     /// How far in the future a recording time may be (clocks of CI machines and the gate differ).
@@ -500,14 +557,21 @@ struct GateContext {
     // MARK: 11. Repository safety
 
     func safety() -> CheckResult {
-        let id = "repository.safety", title = "The repository can prove ancestry and is not rewritten"
+        let id = "repository.safety", title = "The repository can prove ancestry, and no replace ref changes what is built"
         if facts.isShallow {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "this is a shallow clone: ancestry cannot be proven; fetch the full history (git fetch --unshallow)")
         }
+        if !replacedInRelease.isEmpty {
+            let shown = replacedInRelease.prefix(5).joined(separator: ", ") + (replacedInRelease.count > 5 ? ", ..." : "")
+            return CheckResult(id: id, title: title, status: .failed,
+                               reason: "\(replacedInRelease.count) of \(facts.replaceRefs.count) replace ref(s) replace the release or tested commit, its tree, a file in it, or the tag (\(shown)): a git CLI build reads the replacements, not the audited objects; delete them (git replace -d) and build again",
+                               facts: ["replaceRefs": String(facts.replaceRefs.count), "relevant": replacedInRelease.joined(separator: " ")])
+        }
         if !facts.replaceRefs.isEmpty {
             return CheckResult(id: id, title: title, status: .warned,
-                               reason: "refs/replace present (\(facts.replaceRefs.joined(separator: ", "))): never honoured, the original objects were audited")
+                               reason: "\(facts.replaceRefs.count) replace ref(s) present, none touching the release or tested commit, their files or the tag: the original objects were audited",
+                               facts: ["replaceRefs": String(facts.replaceRefs.count)])
         }
         return CheckResult(id: id, title: title, status: .passed, reason: "full history, no replacement refs")
     }

@@ -16,6 +16,13 @@ public struct GateEvidence: Sendable {
     }
 
     public var items: [Item]
+    /// Note lines that are not envelopes at all (skipped: they can never be evidence), with why.
+    public var unreadable: [(source: String, reason: String)] = []
+
+    public init(items: [Item], unreadable: [(source: String, reason: String)] = []) {
+        self.items = items
+        self.unreadable = unreadable
+    }
 
     /// Verified test records, with the envelope digest each came from.
     public var testRecords: [(record: TestRecord, sha256: String)] {
@@ -86,12 +93,14 @@ public enum GateEvidenceCollector {
     /// the release commit or, failing that, on its nearest first-parent ancestor that has some.
     public static func fromNotes(repo: Repository, release: ObjectID, trust: TrustStore) throws -> GateEvidence {
         var items: [GateEvidence.Item] = []
+        var unreadable: [(source: String, reason: String)] = []
         var foundTest = false
         var commit: ObjectID? = release
         var depth = 0
         while let current = commit, depth <= notesSearchDepth {
-            let envelopes = try EvidenceSource.load(notes: repo, commit: current)
-            for loaded in envelopes {
+            let note = try EvidenceSource.readNote(repo, commit: current)
+            unreadable += note.unreadable
+            for loaded in note.envelopes {
                 var entry = try classify(loaded, trust: trust)
                 entry.noteCommit = current
                 // Past the release commit, only test evidence is of interest.
@@ -107,7 +116,7 @@ public enum GateEvidenceCollector {
             commit = try repo.commit(current).parents.first
             depth += 1
         }
-        return GateEvidence(items: items)
+        return GateEvidence(items: items, unreadable: unreadable)
     }
 
     /// Verifies a note's envelope as test evidence (tester keys), else as build evidence (builder keys).

@@ -8,10 +8,17 @@ extension LoadedPolicy {
 }
 
 extension TrustStore {
-    /// The policy's trusted keys per role, plus keys trusted for every role (`--trusted-key`).
+    /// The policy's trusted keys per role, plus the keys given on the command line for each role
+    /// (`--tester-key`, `--builder-key`, `--auditor-key`).
     ///
-    /// - Throws: when a key the policy names cannot be loaded (the policy is unusable).
-    public static func from(policy: LoadedPolicy, extraKeys: [PublicKey]) throws -> TrustStore {
+    /// One key trusted for two roles collapses them (a CI key could then pass for the release
+    /// build, or sign the report), so it is refused unless the policy sets
+    /// `trusted_keys.allow_shared_keys: true`. `alsoAuditor` names keys that will sign as the
+    /// auditor (the gate's own `--key`): they count for that check too.
+    ///
+    /// - Throws: `InputProblem` when a key the policy names cannot be loaded, or a key holds two roles.
+    public static func from(policy: LoadedPolicy, extraKeys: [Role: [PublicKey]] = [:],
+                            signingKeys: [PublicKey] = []) throws -> TrustStore {
         var keys: [Role: [PublicKey]] = [:]
         var thresholds: [Role: Int] = [:]
         for role in Role.allCases {
@@ -22,11 +29,43 @@ extension TrustStore {
                 case .pem(let pem): return try PublicKey(pem: pem)
                 }
             }
-            roleKeys += extraKeys
+            for key in extraKeys[role] ?? [] where !roleKeys.contains(where: { $0.keyID == key.keyID }) {
+                roleKeys.append(key)
+            }
             keys[role] = roleKeys
             thresholds[role] = trust.threshold
         }
-        return TrustStore(keys: keys, thresholds: thresholds)
+        let store = TrustStore(keys: keys, thresholds: thresholds)
+        if !policy.policy.trustedKeys.allowSharedKeys {
+            try store.checkRolesApart(signingKeys: signingKeys)
+        }
+        return store
+    }
+
+    /// Refuses a key trusted for two roles, and a signing (auditor) key that is trusted as tester or builder.
+    func checkRolesApart(signingKeys: [PublicKey]) throws {
+        var roleOf: [String: Role] = [:]
+        for role in Role.allCases {
+            for key in keys(for: role) {
+                if let other = roleOf[key.keyID], other != role {
+                    throw InputProblem("key \(key.keyID.prefix(16)) is trusted as both \(other.rawValue) and \(role.rawValue): give each role its own key (release-audit keygen), or set trusted_keys.allow_shared_keys: true in the policy if that is intended")
+                }
+                roleOf[key.keyID] = role
+            }
+        }
+        for key in signingKeys {
+            if let role = roleOf[key.keyID], role != .auditor {
+                throw InputProblem("the report signing key (--key, \(key.keyID.prefix(16))) is trusted as \(role.rawValue): the auditor needs a key of its own, or set trusted_keys.allow_shared_keys: true in the policy")
+            }
+        }
+    }
+}
+
+extension LoadedPolicy {
+    /// Whether a report made under the policy with this digest counts under this policy: the same
+    /// policy, or one listed in `reports.accepted_policies`.
+    public func acceptsReport(madeUnder sha256: String) -> Bool {
+        sha256.lowercased() == self.sha256 || policy.reports.acceptedPolicies.contains(sha256.lowercased())
     }
 }
 

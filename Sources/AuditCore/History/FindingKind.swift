@@ -14,8 +14,11 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     case tagMoved = "tag-moved"
     /// The tag names the audited commit through another tag object: it was deleted and made again.
     case tagRecreated = "tag-recreated"
-    /// The report was made under another policy than the one audited with (informational).
+    /// The report was made under another policy than the one audited with, and the audit's policy
+    /// does not accept that policy's digest (`reports.accepted_policies`): the report does not count.
     case policyChanged = "policy-changed"
+    /// The report is about another repository than the one audited (a fork's gate, say).
+    case reportOtherRepository = "report-other-repository"
 
     // From git alone.
     /// No release candidate of the version was tagged before the GA.
@@ -32,6 +35,9 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     case lightweightTag = "lightweight-tag"
     /// The GA tag is annotated but carries no signature, and the policy requires signed tags.
     case unsignedTag = "unsigned-tag"
+    /// The GA tag carries a signature block, and the policy requires signed tags; this release-audit
+    /// does not verify tag signatures, so the requirement cannot be met.
+    case unverifiedTagSignature = "unverified-tag-signature"
     /// The GA tag names a tree or a blob, not a commit.
     case tagNotCommit = "tag-not-commit"
     /// The GA commit is not reachable from any branch matching the policy's `source.branches`.
@@ -42,11 +48,11 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     /// Whether the finding only informs under this policy, so that the default `--fail-on` leaves it out:
-    /// `rc-after-ga` and `policy-changed` always; `no-rc` when the policy's `rc.match` is `off`;
+    /// `rc-after-ga` always; `no-rc` when the policy's `rc.match` is `off`;
     /// `lightweight-tag` unless the policy requires annotated or signed tags.
     public func isInformational(under policy: Policy) -> Bool {
         switch self {
-        case .rcAfterGA, .policyChanged: return true
+        case .rcAfterGA: return true
         case .noRC: return policy.rc.match == .off
         case .lightweightTag: return !policy.tag.annotated && !policy.tag.signed
         default: return false

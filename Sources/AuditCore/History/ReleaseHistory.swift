@@ -72,8 +72,8 @@ public enum ReleaseVerdict: String, Codable, Sendable {
 public enum TagKind: String, Codable, Sendable {
     case lightweight
     case annotated
-    /// Annotated and carrying a signature (present, not verified).
-    case signed
+    /// Annotated and carrying a signature block, which this release-audit does not verify.
+    case signed = "signed (not verified)"
 }
 
 /// One finding about a release: its kind, one line saying what was found, and whether it fails the audit.

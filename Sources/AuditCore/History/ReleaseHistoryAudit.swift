@@ -44,7 +44,8 @@ public struct ReleaseHistoryAudit {
     public func run(_ request: ReleaseHistoryRequest) throws -> ReleaseHistory {
         let policy = request.policy.policy
         let scheme = policy.tagScheme
-        if try repo.facts().isShallow {
+        let facts = try repo.facts()
+        if facts.isShallow {
             throw InputProblem("this is a shallow clone: ancestry cannot be proven; fetch the full history (git fetch --unshallow --tags)")
         }
         let all = try ReleaseCandidates.releaseTags(in: repo, scheme: scheme)
@@ -53,10 +54,9 @@ public struct ReleaseHistoryAudit {
             throw InputProblem("no tag matches the policy's release pattern \(scheme.prefix)\(scheme.release.pattern): fetch the tags (git fetch --tags) or check tag.prefix and tag.pattern")
         }
         if let since = request.since {
-            guard let tag = try repo.tag(named: since) else { throw InputProblem("--since: there is no tag \(since)") }
-            let from = try ReleaseCandidates.createdAt(tag, in: repo)
-            releases = releases.filter { $0.createdAt >= from }
+            releases = try Self.releases(releases, since: since, scheme: scheme, in: repo)
         }
+        let expectedRepository = policy.source.repository.map(RepositoryIdentity.normalize) ?? RepositoryIdentity.origin(of: facts.remotes)
         releases.sort(by: Self.newestFirst)
         let byVersion = Dictionary(grouping: all.filter { $0.rcNumber != nil }, by: \.version)
 
@@ -96,7 +96,7 @@ public struct ReleaseHistoryAudit {
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
             var context = ReleaseContext(repo: repo, policy: request.policy, ga: ga, selection: selection,
-                                         candidates: candidates, graph: graph)
+                                         candidates: candidates, graph: graph, expectedRepository: expectedRepository)
             try context.auditGit(branches: branches, reachability: reachability)
             context.auditReports(reports)
             audited.append(context.result(failing: failing))
@@ -118,6 +118,25 @@ public struct ReleaseHistoryAudit {
                            failed: audited.filter { $0.verdict == .failed }.count,
                            findings: findingCounts),
             ignoredReports: ignored)
+    }
+
+    /// The releases `--since TAG` keeps: every release whose version is not lower than the tag's.
+    ///
+    /// Never by date: a tagger chooses the date of a tag, so a never-gated release dated 2001
+    /// would vanish. Where two versions do not order (not both numeric, dot-separated), ancestry
+    /// decides, and a release is left out only when its commit is a proper ancestor of the
+    /// `--since` tag's commit; in doubt it is kept (auditing more never hides anything).
+    static func releases(_ releases: [ReleaseTag], since: String, scheme: ReleaseTagScheme, in repo: Repository) throws -> [ReleaseTag] {
+        guard let tag = try repo.tag(named: since) else { throw InputProblem("--since: there is no tag \(since)") }
+        guard case .some(let kind) = scheme.classify(tag.name) else {
+            throw InputProblem("--since \(since) is not a release or release-candidate tag under the policy's tag pattern: name a release tag such as \(scheme.prefix)\(scheme.release.pattern)")
+        }
+        let sinceVersion = kind.version
+        return try releases.filter { release in
+            if let order = VersionOrder.compare(release.version, sinceVersion) { return order != .orderedAscending }
+            guard let from = tag.commit, let to = release.tag.commit, from != to else { return true }
+            return !(try repo.isAncestor(to, of: from))
+        }
     }
 
     /// Newest first: by creation time, then by version (numerically), then by name.
@@ -143,6 +162,8 @@ struct ReleaseContext {
     /// Every release candidate of the version, oldest first.
     let candidates: [ReleaseTag]
     let graph: CommitGraph?
+    /// The identity reports must name: the policy's `source.repository`, else the origin remote.
+    let expectedRepository: String?
 
     var policy: Policy { loaded.policy }
     var findings: [(FindingKind, String)] = []
@@ -153,7 +174,8 @@ struct ReleaseContext {
     var report: StoredReportSummary?
 
     init(repo: Repository, policy: LoadedPolicy, ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag],
-         graph: CommitGraph?) {
+         graph: CommitGraph?, expectedRepository: String?) {
+        self.expectedRepository = expectedRepository
         self.repo = repo
         self.loaded = policy
         self.ga = ga
@@ -173,6 +195,8 @@ struct ReleaseContext {
                 + (policy.tag.annotated || policy.tag.signed ? "; the policy requires \(policy.tag.signed ? "signed" : "annotated") tags" : "")))
         } else if policy.tag.signed && !tag.isSigned {
             findings.append((.unsignedTag, "\(name) is annotated but not signed; the policy requires signed tags"))
+        } else if policy.tag.signed {
+            findings.append((.unverifiedTagSignature, "\(name) carries a signature block, but release-audit does not verify tag signatures yet: the policy's tag.signed cannot be met (check with git verify-tag)"))
         }
         guard let commitID = tag.commit else {
             findings.append((.tagNotCommit, "\(name) names a \(tag.targetType.rawValue) (\(tag.targetID.short)), not a commit"))
@@ -187,10 +211,7 @@ struct ReleaseContext {
         if let rc = selection.chosen, let rcCommitID = rc.tag.commit {
             let relation = try SourceRelation.between(try repo.commit(rcCommitID), try repo.commit(commitID), in: repo, graph: graph)
             self.relation = relation
-            decisions = relation.changedPaths.map { change in
-                PathDecision(path: change.path, kind: change.kind.rawValue,
-                             allowedBy: policy.source.allowedPaths.first { $0.matches(change.path) }?.pattern)
-            }
+            decisions = policy.source.decisions(for: relation.changedPaths)
             judgeRelation(relation, rc: rc.tag.name, rcCommit: rcCommitID, commit: commitID)
         } else if let rc = selection.chosen {
             findings.append((.noRC, "\(rc.tag.name), the last release candidate, names a \(rc.tag.targetType.rawValue), not a commit"))
@@ -220,7 +241,7 @@ struct ReleaseContext {
         }
         let disallowed = decisions.filter { $0.allowedBy == nil }
         if !disallowed.isEmpty {
-            let list = disallowed.prefix(5).map(\.path).joined(separator: ", ") + (disallowed.count > 5 ? ", ..." : "")
+            let list = disallowed.prefix(5).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ") + (disallowed.count > 5 ? ", ..." : "")
             let allowed = policy.source.allowedPaths.isEmpty ? "the policy allows no path to change" : "not in source.allowed_paths"
             findings.append((.rcDisallowedPaths, "\(disallowed.count) path(s) changed from \(rc) to \(name) (\(allowed)): \(list)"))
         }
@@ -256,7 +277,14 @@ struct ReleaseContext {
             let (da, db) = (Timestamp.date(a.0.verified.report.auditedAt) ?? .distantPast, Timestamp.date(b.0.verified.report.auditedAt) ?? .distantPast)
             return da != db ? da > db : a.0.stored.sha256 < b.0.stored.sha256
         }
-        let chosen = latestFirst.first { $0.1 == .unmoved } ?? latestFirst[0]
+        // The report that counts: the latest unmoved one made here under an accepted policy; failing
+        // that, the latest unmoved one, else the latest (each of which then fails with its reason).
+        let (loaded, expected) = (self.loaded, expectedRepository)
+        let counts = { (r: ReportStatement.Verified) in
+            loaded.acceptsReport(madeUnder: r.report.policy.sha256) && Self.isOurs(r.report, expected: expected)
+        }
+        let chosen = latestFirst.first { $0.1 == .unmoved && counts($0.0.verified) }
+            ?? latestFirst.first { $0.1 == .unmoved } ?? latestFirst[0]
         let (stored, verified) = chosen.0
         let audited = verified.report
         let tagState: String
@@ -274,8 +302,15 @@ struct ReleaseContext {
             let failed = audited.failedChecks.map(\.id).joined(separator: ", ")
             findings.append((.failedReport, "the report (\(stored.source)) is FAILED: \(failed)"))
         }
-        if audited.policy.sha256 != loaded.sha256 {
-            findings.append((.policyChanged, "the report was made under policy \(audited.policy.name) (sha256 \(audited.policy.sha256.prefix(12))), not \(loaded.name) (\(loaded.sha256.prefix(12)))"))
+        if !loaded.acceptsReport(madeUnder: audited.policy.sha256) {
+            findings.append((.policyChanged, "the report was made under policy \(audited.policy.name) (sha256 \(audited.policy.sha256.prefix(12))), not \(loaded.name) (\(loaded.sha256.prefix(12))), and the policy does not accept it (reports.accepted_policies): it does not count"))
+        } else if sha256Hex(Data(audited.policy.content.utf8)) != audited.policy.sha256.lowercased() {
+            findings.append((.policyChanged, "the report's policy text does not have the digest it claims: it does not count"))
+        }
+        if !isOurs(audited) {
+            findings.append((.reportOtherRepository, expectedRepository == nil
+                ? "cannot tell which repository is audited (no origin remote, no source.repository in the policy), so the report (about \(audited.release.repository ?? "an unnamed repository")) cannot be matched: set source.repository"
+                : "the report (\(stored.source)) is about \(audited.release.repository ?? "an unnamed repository"), not \(expectedRepository ?? ""): a gate run elsewhere does not count here"))
         }
         report = StoredReportSummary(
             source: stored.source, sha256: stored.sha256, signature: "valid", signatureProblem: nil,
@@ -283,6 +318,14 @@ struct ReleaseContext {
             auditedAt: audited.auditedAt, commit: audited.release.commit, tagObject: audited.release.tagObject,
             tagState: tagState, policyName: audited.policy.name, policySha256: audited.policy.sha256,
             otherReports: reports.count - 1)
+    }
+
+    /// Whether a report is about the audited repository.
+    func isOurs(_ report: AuditReport) -> Bool { Self.isOurs(report, expected: expectedRepository) }
+
+    static func isOurs(_ report: AuditReport, expected: String?) -> Bool {
+        guard let expected, let repository = report.release.repository else { return false }
+        return RepositoryIdentity.matches(repository, expected)
     }
 
     // MARK: Result

@@ -1,3 +1,5 @@
+import GitFacts
+
 /// What must hold for a release to pass the gate: how the released source may relate to the
 /// tested source, which evidence is needed and whom to trust for it, and the tag rules.
 ///
@@ -21,15 +23,19 @@ public struct Policy: Sendable, Equatable {
     public var tag: ReleaseTag
     /// `rc`: release-candidate tags and how a GA must relate to them.
     public var rc: CandidateRule
+    /// `reports`: which stored reports `audit` and `verify --policy` accept.
+    public var reports: ReportRule
 
     public init(source: Source = Source(), test: TestEvidence = TestEvidence(), build: BuildEvidence = BuildEvidence(),
-                trustedKeys: TrustedKeys = TrustedKeys(), tag: ReleaseTag = ReleaseTag(), rc: CandidateRule = CandidateRule()) {
+                trustedKeys: TrustedKeys = TrustedKeys(), tag: ReleaseTag = ReleaseTag(), rc: CandidateRule = CandidateRule(),
+                reports: ReportRule = ReportRule()) {
         self.source = source
         self.test = test
         self.build = build
         self.trustedKeys = trustedKeys
         self.tag = tag
         self.rc = rc
+        self.reports = reports
     }
 
     /// The release stream's tag scheme: `tag.prefix`, `tag.pattern` and `rc.patterns`.
@@ -53,8 +59,8 @@ extension Policy {
     public struct Source: Sendable, Equatable {
         /// `match`; default `exact-commit`.
         public var match: SourceMatch
-        /// `allowed_paths`: globs of paths that may differ under `allowed-diff` (also used by `rc.match: allowed-diff`); default empty.
-        public var allowedPaths: [PathGlob]
+        /// `allowed_paths`: paths that may differ under `allowed-diff` (also used by `rc.match: allowed-diff`); default empty.
+        public var allowedPaths: [AllowedPath]
         /// `require_descendant`: under `allowed-diff`, the release commit must descend from the tested commit; default true.
         public var requireDescendant: Bool
         /// `branches`: the tested commit must be reachable from a branch matching one of these globs; empty (the default) means no check.
@@ -62,7 +68,7 @@ extension Policy {
         /// `repository`: the repository identity (URL) the evidence must name; nil (the default) means no check.
         public var repository: String?
 
-        public init(match: SourceMatch = .exactCommit, allowedPaths: [PathGlob] = [], requireDescendant: Bool = true,
+        public init(match: SourceMatch = .exactCommit, allowedPaths: [AllowedPath] = [], requireDescendant: Bool = true,
                     branches: [PathGlob] = [], repository: String? = nil) {
             self.match = match
             self.allowedPaths = allowedPaths
@@ -71,14 +77,50 @@ extension Policy {
             self.repository = repository
         }
 
-        /// Whether a changed path is one that `allowed_paths` lets differ.
-        public func allowsChange(to path: String) -> Bool {
-            allowedPaths.contains { $0.matches(path) }
+        /// The `allowed_paths` entry that lets this change through, nil when none does.
+        ///
+        /// An entry allows a modified file by default; an added or deleted file only with `added: true`
+        /// or `deleted: true` on that entry; a type change or a submodule move never (a new file can
+        /// hold code that runs, a submodule move brings in another repository's history).
+        public func allowance(for path: String, kind: ChangeKind) -> AllowedPath? {
+            allowedPaths.first { $0.allows(path, kind: kind) }
         }
 
         /// Whether a branch name matches one of `branches`.
         public func includesBranch(_ name: String) -> Bool {
             branches.contains { $0.matches(name) }
+        }
+    }
+
+    /// One `source.allowed_paths` entry: a glob, and which kinds of change it allows beyond modification.
+    ///
+    /// Written as a plain glob string (modifications only) or as a mapping
+    /// `{path: GLOB, added: true, deleted: true}`.
+    public struct AllowedPath: Sendable, Equatable {
+        public var glob: PathGlob
+        /// `added`: a new file matching the glob may appear; default false.
+        public var added: Bool
+        /// `deleted`: a file matching the glob may be removed; default false.
+        public var deleted: Bool
+
+        public init(glob: PathGlob, added: Bool = false, deleted: Bool = false) {
+            self.glob = glob
+            self.added = added
+            self.deleted = deleted
+        }
+
+        /// The glob's text.
+        public var pattern: String { glob.pattern }
+
+        /// Whether this entry allows this change of this path.
+        public func allows(_ path: String, kind: ChangeKind) -> Bool {
+            guard glob.matches(path) else { return false }
+            switch kind {
+            case .modified: return true
+            case .added: return added
+            case .deleted: return deleted
+            case .typeChanged, .submodule: return false
+            }
         }
     }
 
@@ -156,11 +198,16 @@ extension Policy {
         public var tester: RoleTrust
         public var builder: RoleTrust
         public var auditor: RoleTrust
+        /// `allow_shared_keys`: one key may be trusted for more than one role; default false, so a
+        /// key that signs test evidence can never also pass for a build record or a report.
+        public var allowSharedKeys: Bool
 
-        public init(tester: RoleTrust = RoleTrust(), builder: RoleTrust = RoleTrust(), auditor: RoleTrust = RoleTrust()) {
+        public init(tester: RoleTrust = RoleTrust(), builder: RoleTrust = RoleTrust(), auditor: RoleTrust = RoleTrust(),
+                    allowSharedKeys: Bool = false) {
             self.tester = tester
             self.builder = builder
             self.auditor = auditor
+            self.allowSharedKeys = allowSharedKeys
         }
 
         /// The trust for a role.
@@ -192,7 +239,8 @@ extension Policy {
         public var required: Bool
         /// `annotated`: the release tag must be an annotated tag; default false.
         public var annotated: Bool
-        /// `signed`: the release tag must carry a signature (signed tags are annotated); default false.
+        /// `signed`: the release tag must carry a verified signature. This release-audit does not verify
+        /// tag signatures yet, so `true` always fails `release.tag` (it never passes on a pasted block).
         public var signed: Bool
 
         public init(prefix: String = "", pattern: TagPattern = .defaultRelease, required: Bool = false,
@@ -227,6 +275,19 @@ extension Policy {
         public init(patterns: [TagPattern] = TagPattern.defaultReleaseCandidates, match: CandidateMatch = .off) {
             self.patterns = patterns
             self.match = match
+        }
+    }
+}
+
+extension Policy {
+    /// The `reports` section: which stored reports count for `audit` and `verify --policy`.
+    public struct ReportRule: Sendable, Equatable {
+        /// `accepted_policies`: SHA-256 digests (lowercase hex) of earlier policies whose reports still
+        /// count. A report made under any other policy than this one or these fails `policy-changed`.
+        public var acceptedPolicies: [String]
+
+        public init(acceptedPolicies: [String] = []) {
+            self.acceptedPolicies = acceptedPolicies
         }
     }
 }

@@ -44,7 +44,11 @@ extension Policy {
             ("version", .int(Self.formatVersion)),
             ("source", .map([
                 ("match", .string(source.match.rawValue)),
-                ("allowed_paths", strings(source.allowedPaths.map(\.pattern))),
+                ("allowed_paths", .list(source.allowedPaths.map { entry in
+                    entry.added || entry.deleted
+                        ? .map([("path", .string(entry.pattern)), ("added", .bool(entry.added)), ("deleted", .bool(entry.deleted))])
+                        : .string(entry.pattern)
+                })),
                 ("require_descendant", .bool(source.requireDescendant)),
                 ("branches", strings(source.branches.map(\.pattern))),
                 ("repository", optional(source.repository)),
@@ -61,7 +65,8 @@ extension Policy {
                 ("clean_worktree", .bool(build.cleanWorktree)),
                 ("max_age", optional(build.maxAge?.description)),
             ])),
-            ("trusted_keys", .map(Role.allCases.map { ($0.rawValue, keys(trustedKeys[$0])) })),
+            ("trusted_keys", .map(Role.allCases.map { ($0.rawValue, keys(trustedKeys[$0])) }
+                + [("allow_shared_keys", .bool(trustedKeys.allowSharedKeys))])),
             ("tag", .map([
                 ("prefix", .string(tag.prefix)),
                 ("pattern", .string(tag.pattern.pattern)),
@@ -72,6 +77,9 @@ extension Policy {
             ("rc", .map([
                 ("patterns", strings(rc.patterns.map(\.pattern))),
                 ("match", .string(rc.match.rawValue)),
+            ])),
+            ("reports", .map([
+                ("accepted_policies", strings(reports.acceptedPolicies)),
             ])),
         ]
     }
@@ -107,8 +115,9 @@ extension Policy {
         case .int(let n): return String(n)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
-        case .list: return "[]"
-        case .map: return "{}"
+        case .list(let items): return items.isEmpty ? "[]" : "[" + items.map(yamlScalar).joined(separator: ", ") + "]"
+        case .map(let members):
+            return members.isEmpty ? "{}" : "{" + members.map { "\($0.0): \(yamlScalar($0.1))" }.joined(separator: ", ") + "}"
         }
     }
 

@@ -23,12 +23,16 @@ enum PolicyPresets {
     # builds it: rebuilding between test and release is fine as long as it is built
     # from exactly the same Git commit. This is the default policy.
     #
-    # Requires signed test and build evidence, a PASSED test result, and clean work
-    # trees at test and build time. Copy this file to add trusted keys and tag rules;
-    # `release-audit policy check exact-commit` prints every key with its default.
+    # Requires signed test and build evidence, a PASSED test result no older than
+    # 30 days (a pass deleted from the shared notes cannot be detected, so an old
+    # one must go stale), and clean work trees at test and build time. Copy this
+    # file to add trusted keys and tag rules; `release-audit policy check
+    # exact-commit` prints every key with its default.
     version: 1
     source:
       match: exact-commit
+    test:
+      max_age: 30d
 
     """#
 
@@ -42,10 +46,12 @@ enum PolicyPresets {
     # in the same tree. Any difference in any file fails the gate.
     #
     # Otherwise like exact-commit: signed test and build evidence, a PASSED test
-    # result, and clean work trees at test and build time.
+    # result no older than 30 days, and clean work trees at test and build time.
     version: 1
     source:
       match: same-tree
+    test:
+      max_age: 30d
 
     """#
 
@@ -53,11 +59,14 @@ enum PolicyPresets {
     # version-bump: the release commit descends from the tested commit and differs
     # from it only in version bookkeeping files.
     #
-    # Use it when your release process commits a version bump (VERSION, the
-    # changelog, a version.go) on top of the tested commit and releases that commit
-    # without testing it again. Any change outside the allowed paths fails the gate,
-    # and so does a release commit that is not a descendant of the tested commit.
-    # Adjust allowed_paths to your project: keep the list short and specific.
+    # Use it when your release process commits a version bump on top of the tested
+    # commit and releases that commit without testing it again. Only existing files
+    # on the list may change: a new file, a deleted file, a type change or a moved
+    # submodule fails the gate even under a listed path, and so does any change
+    # outside the list and a release commit that does not descend from the tested
+    # commit. Copy this file and list your project's exact version files (for
+    # example version/version.go), never a glob such as **/version.go: a glob lets
+    # a new file holding code through.
     version: 1
     source:
       match: allowed-diff
@@ -65,8 +74,8 @@ enum PolicyPresets {
       allowed_paths:
         - VERSION
         - CHANGELOG.md
-        - "**/version.go"
-        - "docs/**/versions.yml"
+    test:
+      max_age: 30d
 
     """#
 }

@@ -22,7 +22,7 @@ struct PolicyReader {
 
     func read(_ text: String) throws -> Policy {
         let root = try compose(text)
-        let top = try mapping(root, at: "", keys: ["version", "source", "test", "build", "trusted_keys", "tag", "rc"])
+        let top = try mapping(root, at: "", keys: ["version", "source", "test", "build", "trusted_keys", "tag", "rc", "reports"])
         guard let version = top["version"] else {
             throw PolicyError.invalid(file: file, line: top.line, key: "version", message: "missing; a policy starts with \"version: 1\"")
         }
@@ -36,6 +36,7 @@ struct PolicyReader {
         try top.read("trusted_keys") { node, _ in policy.trustedKeys = try readTrustedKeys(node) }
         try top.read("tag") { node, _ in policy.tag = try readTag(node) }
         try top.read("rc") { node, _ in policy.rc = try readCandidates(node, allowedPaths: policy.source.allowedPaths) }
+        try top.read("reports") { node, _ in policy.reports = try readReports(node) }
         return policy
     }
 
@@ -44,7 +45,7 @@ struct PolicyReader {
     private func readSource(_ node: Node) throws -> Policy.Source {
         let section = try mapping(node, at: "source", keys: ["match", "allowed_paths", "require_descendant", "branches", "repository"])
         var source = Policy.Source()
-        try section.read("allowed_paths") { source.allowedPaths = try globs($0, $1) }
+        try section.read("allowed_paths") { source.allowedPaths = try allowedPaths($0, $1) }
         try section.read("require_descendant") { source.requireDescendant = try bool($0, $1) }
         try section.read("branches") { source.branches = try globs($0, $1) }
         try section.read("repository") { source.repository = try repository($0, $1) }
@@ -89,11 +90,12 @@ struct PolicyReader {
     }
 
     private func readTrustedKeys(_ node: Node) throws -> Policy.TrustedKeys {
-        let section = try mapping(node, at: "trusted_keys", keys: Role.allCases.map(\.rawValue))
+        let section = try mapping(node, at: "trusted_keys", keys: Role.allCases.map(\.rawValue) + ["allow_shared_keys"])
         var keys = Policy.TrustedKeys()
         for role in Role.allCases {
             try section.read(role.rawValue) { node, key in keys[role] = try readRoleTrust(node, at: key) }
         }
+        try section.read("allow_shared_keys") { keys.allowSharedKeys = try bool($0, $1) }
         return keys
     }
 
@@ -137,7 +139,22 @@ struct PolicyReader {
         return tag
     }
 
-    private func readCandidates(_ node: Node, allowedPaths: [PathGlob]) throws -> Policy.CandidateRule {
+    private func readReports(_ node: Node) throws -> Policy.ReportRule {
+        let section = try mapping(node, at: "reports", keys: ["accepted_policies"])
+        var rule = Policy.ReportRule()
+        try section.read("accepted_policies") { node, key in
+            rule.acceptedPolicies = try strings(node, key).map { item in
+                let hex = item.value.lowercased()
+                guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+                    throw invalid(item.node, item.key, "expected the SHA-256 of a policy file (64 hexadecimal characters), as reports and `sha256sum` show it")
+                }
+                return hex
+            }
+        }
+        return rule
+    }
+
+    private func readCandidates(_ node: Node, allowedPaths: [Policy.AllowedPath]) throws -> Policy.CandidateRule {
         let section = try mapping(node, at: "rc", keys: ["patterns", "match"])
         var rule = Policy.CandidateRule()
         try section.read("patterns") { node, key in
@@ -202,6 +219,36 @@ struct PolicyReader {
             } catch let error as GlobError {
                 throw invalid(item.node, item.key, error.description)
             }
+        }
+    }
+
+    /// `source.allowed_paths`: each entry a glob (modifications only) or `{path: GLOB, added: BOOL, deleted: BOOL}`.
+    private func allowedPaths(_ node: Node, _ key: String) throws -> [Policy.AllowedPath] {
+        guard case .sequence(let items) = node else {
+            throw invalid(node, key, "expected a list of globs (or {path: GLOB, added: true} entries), found \(describe(node))")
+        }
+        return try items.enumerated().map { index, item in
+            let itemKey = "\(key)[\(index)]"
+            if case .mapping = item {
+                let entry = try mapping(item, at: itemKey, keys: ["path", "added", "deleted"])
+                guard let path = entry["path"] else {
+                    throw invalid(item, itemKey, "an entry written as a mapping needs path: GLOB")
+                }
+                var allowed = Policy.AllowedPath(glob: try glob(path.value, "\(itemKey).path"))
+                try entry.read("added") { allowed.added = try bool($0, $1) }
+                try entry.read("deleted") { allowed.deleted = try bool($0, $1) }
+                return allowed
+            }
+            return Policy.AllowedPath(glob: try glob(item, itemKey))
+        }
+    }
+
+    private func glob(_ node: Node, _ key: String) throws -> PathGlob {
+        let text = try string(node, key)
+        do {
+            return try PathGlob(text)
+        } catch let error as GlobError {
+            throw invalid(node, key, error.description)
         }
     }
 

@@ -56,6 +56,58 @@ public enum AtomicFile {
         syncDirectory(directory)
     }
 
+    /// Writes several files all-or-nothing: every file is first written and synced under a temporary
+    /// name, and only when all of them are written are they put in place. If putting one in place
+    /// fails, the ones already placed are taken back (a replaced file is restored), so a failure
+    /// leaves every path as it was.
+    /// - Throws: `AtomicFileError`.
+    public static func writeTogether(_ files: [(data: Data, path: String)], overwrite: Bool) throws {
+        var staged: [(temporary: String, path: String)] = []
+        defer { for item in staged { unlink(item.temporary) } }
+        for file in files {
+            if !overwrite, FileManager.default.fileExists(atPath: file.path) { throw AtomicFileError.exists(path: file.path) }
+            let url = URL(fileURLWithPath: file.path)
+            let (temporary, fd) = try createTemporary(in: url.deletingLastPathComponent().path, for: url.lastPathComponent,
+                                                      mode: 0o666, finalPath: file.path)
+            staged.append((temporary, file.path))
+            defer { close(fd) }
+            try writeAll(file.data, to: fd, path: file.path)
+            guard fsync(fd) == 0 else { throw failure(file.path, "fsync") }
+        }
+        // Placed so far: the path, and the hard link keeping the file it replaced (nil: there was none).
+        var placed: [(path: String, backup: String?)] = []
+        do {
+            for item in staged {
+                var backup: String?
+                if overwrite, FileManager.default.fileExists(atPath: item.path) {
+                    let candidate = item.temporary + ".old"
+                    guard link(item.path, candidate) == 0 else { throw failure(item.path, "keeping the old file") }
+                    backup = candidate
+                }
+                do {
+                    if overwrite {
+                        guard rename(item.temporary, item.path) == 0 else { throw failure(item.path, "rename") }
+                    } else {
+                        try placeWithoutReplacing(item.temporary, at: item.path)
+                    }
+                } catch {
+                    if let backup { unlink(backup) }
+                    throw error
+                }
+                placed.append((item.path, backup))
+            }
+        } catch {
+            for item in placed.reversed() {
+                if let backup = item.backup { rename(backup, item.path) } else { unlink(item.path) }
+            }
+            throw error
+        }
+        for item in placed {
+            if let backup = item.backup { unlink(backup) }
+            syncDirectory(URL(fileURLWithPath: item.path).deletingLastPathComponent().path)
+        }
+    }
+
     /// Gives the temporary file the name `path` only if nothing has that name yet, race-free.
     private static func placeWithoutReplacing(_ temporary: String, at path: String) throws {
         if link(temporary, path) == 0 { return }

@@ -33,7 +33,7 @@ struct AuditCommand: ParsableCommand {
 
             Examples:
               release-audit audit --policy release-policy.yml
-              release-audit audit --policy version-bump --trusted-key auditor.pub \\
+              release-audit audit --policy version-bump --auditor-key auditor.pub \\
                   --since v1.4.0
               release-audit audit --fail-on default,policy-changed --format markdown \\
                   >> "$GITHUB_STEP_SUMMARY"
@@ -50,8 +50,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The directory of signed reports: every *.json envelope in it is read (default: reports).", valueName: "dir"))
     var reports: String?
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted to sign reports, on top of the policy's auditor keys.", valueName: "pub"))
-    var trustedKey: [String] = []
+    @Option(name: [.customLong("auditor-key"), .customLong("trusted-key")], parsing: .upToNextOption,
+            help: ArgumentHelp("Public keys trusted to sign reports (the auditor role), on top of the policy's. --trusted-key is the same option.", valueName: "pub"))
+    var auditorKey: [String] = []
 
     @Option(help: ArgumentHelp("Audit only the releases tagged no earlier than this tag.", valueName: "tag"))
     var since: String?
@@ -81,15 +82,14 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let passed = try reportingErrors { () -> Bool in
             let loadedPolicy = try Policy.load(nameOrPath: policy)
-            let extraKeys = try trustedKey.map { try PublicKey.load(from: $0) }
-            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
+            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: [.auditor: try auditorKey.map { try PublicKey.load(from: $0) }])
             let repo = try repository.open()
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw InputError("\(output) already exists: pass --force to replace it")
             }
             let directory = try reportsDirectory()
             if trust.keys(for: .auditor).isEmpty {
-                Diagnostics.warning("no key is trusted to sign reports (trusted_keys.auditor in the policy, or --trusted-key): every report is untrusted")
+                Diagnostics.warning("no key is trusted to sign reports (trusted_keys.auditor in the policy, or --auditor-key): every report is untrusted")
             }
 
             let history = try ReleaseHistoryAudit(repo: repo).run(ReleaseHistoryRequest(

@@ -81,12 +81,13 @@ struct DemoCommand: ParsableCommand {
             section("After the fact: someone moves the v1.0.0 tag to the untested commit")
             try repo.createTag("v1.0.0", at: c3, message: "1.0.0", tagger: clock.next(), force: true)
             note("moved v1.0.0 from \(c1.short) to \(c3.short)")
-            try expect(1, ["verify", "\(reports)/v1.0.0.json", "--trusted-key", "\(keys)/auditor.pub", "--repo", project])
+            try expect(1, ["verify", "\(reports)/v1.0.0.json", "--release", "v1.0.0", "--auditor-key", "\(keys)/auditor.pub",
+                           "--repo", project])
             note("FAILED as expected: the report is validly signed, but the tag no longer names the audited commit.")
 
             section("Audit every release so far, from git and the stored reports")
             try expect(1, ["audit", "--repo", project, "--policy", policy, "--reports", reports,
-                           "--trusted-key", "\(keys)/auditor.pub"])
+                           "--auditor-key", "\(keys)/auditor.pub"])
             note("FAILED as expected: v1.0.0 moved since its audit, and v1.1.0's report is FAILED.")
 
             section("Done")

@@ -21,12 +21,18 @@ struct GateCommand: ParsableCommand {
             key, not a repository, a release tag that does not exist or names no commit; nothing \
             is written), 64 usage.
 
+            Every trusted key has one role: --tester-key for test evidence (CI), --builder-key for \
+            build evidence (the release build), on top of the policy's trusted_keys. A key trusted \
+            for two roles, or the report signing key (--key) trusted as tester or builder, is \
+            refused unless the policy sets trusted_keys.allow_shared_keys: true.
+
             Examples:
-              release-audit gate --release v1.4.0 --trusted-key ci.pub release.pub \\
-                  --key env:RELEASE_AUDIT_KEY
+              release-audit gate --release v1.4.0 --tester-key ci.pub \\
+                  --builder-key release.pub --key env:RELEASE_AUDIT_KEY
               release-audit gate --release v1.4.0 --policy version-bump \\
                   --test-evidence test.json --build-evidence build.json \\
-                  --trusted-key ci.pub release.pub --key auditor.key --format markdown
+                  --tester-key ci.pub --builder-key release.pub --key auditor.key \\
+                  --format markdown
             """
     )
 
@@ -47,7 +53,14 @@ struct GateCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Build evidence files (default: the git notes).", valueName: "file"))
     var buildEvidence: [String] = []
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted for every role, on top of the policy's keys.", valueName: "pub"))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted to sign test evidence (the tester role), on top of the policy's.", valueName: "pub"))
+    var testerKey: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted to sign build evidence (the builder role), on top of the policy's.", valueName: "pub"))
+    var builderKey: [String] = []
+
+    /// Refused: a key without a role would be trusted for every role.
+    @Option(parsing: .upToNextOption, help: .hidden)
     var trustedKey: [String] = []
 
     @Option(help: ArgumentHelp("The key that signs the report: a PEM file (mode 0600) or env:NAME.", valueName: "key"))
@@ -69,6 +82,9 @@ struct GateCommand: ParsableCommand {
     var format: ReportFormat = .text
 
     func validate() throws {
+        if !trustedKey.isEmpty {
+            throw ValidationError("--trusted-key would trust a key for every role; name its role: --tester-key ci.pub (test evidence) and --builder-key release.pub (build evidence)")
+        }
         if (release == nil) == (releaseRev == nil) { throw ValidationError("name the release with --release TAG or --release-rev REV (one of them)") }
         if out == "" { throw ValidationError("--out needs a file name") }
         // Otherwise the VSA would replace the report it summarises, or fail after the report was written.
@@ -91,8 +107,11 @@ struct GateCommand: ParsableCommand {
             // Everything that can make the input unusable is checked before the audit and before any write.
             let loadedPolicy = try Policy.load(nameOrPath: policy)
             let signer = try SigningKey.load(from: key)
-            let extraKeys = try trustedKey.map { try PublicKey.load(from: $0) }
-            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys)
+            let extraKeys: [Role: [PublicKey]] = [
+                .tester: try testerKey.map { try PublicKey.load(from: $0) },
+                .builder: try builderKey.map { try PublicKey.load(from: $0) },
+            ]
+            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys, signingKeys: [signer.publicKey])
             let repo = try repository.open()
             let path = reportPath
             try ReportFile.checkLocation(path)
@@ -114,17 +133,10 @@ struct GateCommand: ParsableCommand {
             let vsaEnvelope = try vsa.map { _ in
                 try DSSEEnvelope.sign(payload: try VSAForReport.statement(for: report, policy: loadedPolicy).jsonData(), keys: [signer])
             }
-            let reportExisted = FileManager.default.fileExists(atPath: path)
-            try ReportFile.write(envelope, to: path, overwrite: force)
-            if let vsa, let vsaEnvelope {
-                do {
-                    try ReportFile.write(vsaEnvelope, to: vsa, overwrite: force)
-                } catch {
-                    // A report without the VSA that was asked for is a partial result: take back the new file.
-                    if !reportExisted { try? FileManager.default.removeItem(atPath: path) }
-                    throw error
-                }
-            }
+            // The report and the VSA are put in place together or not at all.
+            var files = [(data: ReportFile.line(envelope), path: path)]
+            if let vsa, let vsaEnvelope { files.append((ReportFile.line(vsaEnvelope), vsa)) }
+            try ReportFile.write(files, overwrite: force)
             try printReport(report, path: path)
             return report.verdict
         }
@@ -170,18 +182,25 @@ enum ReportFile {
         }
     }
 
-    static func write(_ envelope: DSSEEnvelope, to path: String, overwrite: Bool) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+    /// An envelope as the one line a report file holds.
+    static func line(_ envelope: DSSEEnvelope) -> Data {
+        var data = envelope.jsonData()
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes files all-or-nothing (`AtomicFile.writeTogether`), making their directories first.
+    static func write(_ files: [(data: Data, path: String)], overwrite: Bool) throws {
+        for file in files {
+            let directory = (file.path as NSString).deletingLastPathComponent
+            guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { continue }
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw InputError("cannot create the directory \(directory) for \(path): \(reason)")
+                throw InputError("cannot create the directory \(directory) for \(file.path): \(reason)")
             }
         }
-        var data = envelope.jsonData()
-        data.append(0x0A)
-        try AtomicFile.write(data, to: path, overwrite: overwrite)
+        try AtomicFile.writeTogether(files, overwrite: overwrite)
     }
 }

@@ -7,67 +7,94 @@ import GitFacts
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a signed audit report; with --repo, check that its tag has not moved since.",
+        abstract: "Verify a signed audit report for a release; with --repo, check that its tag has not moved since.",
         discussion: """
-            Checks the report's signature against the trusted keys, then prints its verdict and \
-            checks. With --repo, also checks that the release tag still names the audited commit \
-            through the same tag object: a tag moved or re-created since the audit is FAILED.
-            Exit 0 only for a valid, PASSED, unmoved report; 1 otherwise; 2 if it cannot be read.
+            Checks the report's signature against the trusted auditor keys, that the report is \
+            about the release asked for (--release: its own tag, never the file name), that the \
+            policy text it carries has the digest it claims and, with --policy, that it was made \
+            under that policy (or one the policy accepts in reports.accepted_policies). With \
+            --repo, also that the report names this repository (its origin remote, or \
+            --repository) and that the tag still names the audited commit through the same tag \
+            object: a tag moved or re-created since the audit is FAILED.
+            Exit 0 only for a valid, PASSED report about that release that meets every check; 1 \
+            otherwise; 2 if it cannot be read.
 
             Examples:
-              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub
-              release-audit verify reports/v1.4.0.json --trusted-key auditor.pub \\
-                  --repo . --format json
+              release-audit verify reports/v1.4.0.json --release v1.4.0 \\
+                  --auditor-key auditor.pub
+              release-audit verify reports/v1.4.0.json --release v1.4.0 \\
+                  --auditor-key auditor.pub --policy release-policy.yml --repo .
             """
     )
 
     @Argument(help: ArgumentHelp("The signed report (a DSSE envelope).", valueName: "report"))
     var report: String
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Public keys trusted to sign reports.", valueName: "pub"))
-    var trustedKey: [String] = []
+    @Option(help: ArgumentHelp("The release tag the report must be about.", valueName: "tag"))
+    var release: String
 
-    @Option(name: .customLong("repo"), help: ArgumentHelp("Also check the repository's tag against the report.", valueName: "dir"))
+    @Option(name: [.customLong("auditor-key"), .customLong("trusted-key")], parsing: .upToNextOption,
+            help: ArgumentHelp("Public keys trusted to sign reports (the auditor role). --trusted-key is the same option.", valueName: "pub"))
+    var auditorKey: [String] = []
+
+    @Option(help: ArgumentHelp("The policy the report must have been made under (a preset name or a file); its trusted_keys.auditor keys are trusted too.", valueName: "policy"))
+    var policy: String?
+
+    @Option(name: .customLong("repo"), help: ArgumentHelp("Also check the repository's tag and identity against the report.", valueName: "dir"))
     var repo: String?
+
+    @Option(name: .customLong("repository"), help: ArgumentHelp("The repository identity (URL) the report must name (default with --repo: its origin remote).", valueName: "uri"))
+    var repositoryURI: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var format: ReportFormat = .text
 
     func validate() throws {
-        if trustedKey.isEmpty { throw ValidationError("give at least one --trusted-key") }
+        if auditorKey.isEmpty && policy == nil { throw ValidationError("give at least one --auditor-key (or a --policy with trusted_keys.auditor)") }
+        if release.isEmpty { throw ValidationError("--release needs a tag") }
     }
 
     func run() throws {
         let ok = try reportingErrors { () -> Bool in
-            let keys = try trustedKey.map { try PublicKey.load(from: $0) }
+            let loadedPolicy = try policy.map { try Policy.load(nameOrPath: $0) }
+            var keys = try auditorKey.map { try PublicKey.load(from: $0) }
+            if let loadedPolicy {
+                keys += try TrustStore.from(policy: loadedPolicy).keys(for: .auditor)
+            }
+            if keys.isEmpty { throw InputError("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
+            let threshold = loadedPolicy.map { $0.policy.trustedKeys.auditor.threshold } ?? 1
             let envelopes = try EvidenceSource.load(path: report)
             guard envelopes.count == 1, let loaded = envelopes.first else {
                 throw InputError("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
             }
+            let repository = try repo.map { try Repository(at: $0) }
             let verified: ReportStatement.Verified
             do {
-                verified = try ReportStatement.verify(loaded, trustedKeys: keys)
+                verified = try ReportStatement.verify(loaded, trustedKeys: keys, threshold: threshold)
             } catch let failure as ReportStatement.Failure {
                 if case .malformed = failure { throw failure }
                 Diagnostics.error("\(report): \(failure)")
                 return false
             }
-            var tagCheck: CheckResult?
-            if let repo {
-                tagCheck = try TagDrift.check(verified.report, in: try Repository(at: repo))
+            var expected = repositoryURI.map(RepositoryIdentity.normalize)
+            if expected == nil, let repository { expected = RepositoryIdentity.origin(of: try repository.facts().remotes) }
+            var checks = [
+                ReportBinding.release(verified.report, release: release, expectedRepository: expected, requireRepository: repository != nil),
+                ReportBinding.policy(verified.report, demanded: loadedPolicy),
+            ]
+            if let repository {
+                checks.append(try TagDrift.check(verified.report, in: repository))
             }
-            try print(verified, tagCheck: tagCheck)
-            return verified.report.verdict == .passed && tagCheck?.status != .failed
+            try print(verified, added: checks)
+            return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }
         }
         if !ok { throw ExitCode(ExitStatus.problem) }
     }
 
-    private func print(_ verified: ReportStatement.Verified, tagCheck: CheckResult?) throws {
+    private func print(_ verified: ReportStatement.Verified, added: [CheckResult]) throws {
         var report = verified.report
-        if let tagCheck {
-            report.checks.append(tagCheck)
-            if tagCheck.status == .failed { report.verdict = .failed }
-        }
+        report.checks += added
+        if added.contains(where: { $0.status == .failed }) { report.verdict = .failed }
         Diagnostics.annotate(report.checks.filter { $0.status == .failed })
         let signers = verified.signerKeyIDs.map { String($0.prefix(16)) }.joined(separator: ", ")
         switch format {

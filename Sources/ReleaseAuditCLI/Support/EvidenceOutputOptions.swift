@@ -25,12 +25,16 @@ struct RecordOptions: ParsableArguments {
     @Flag(help: "Record even when the work tree is dirty; the dirty paths are recorded.")
     var allowDirty = false
 
+    @Flag(help: "This work tree is not the one that was built or tested: record --rev without looking at it (no clean-work-tree claim, which a policy with clean_worktree: true refuses).")
+    var noWorktree = false
+
     @Option(name: .customLong("repository"), help: ArgumentHelp("The repository identity (URL) to record; default: the origin remote.", valueName: "uri"))
     var repositoryURI: String?
 
     func validate() throws {
         if out == nil && !notes { throw ValidationError("say where the record goes: --out FILE and/or --notes") }
         if out == "" { throw ValidationError("--out needs a file name") }
+        if noWorktree && allowDirty { throw ValidationError("--no-worktree records nothing about the work tree; --allow-dirty has no meaning with it") }
     }
 
     /// Opens the repository, recognises the CI, and resolves the recorded commit (refusing a dirty
@@ -40,7 +44,8 @@ struct RecordOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let ci = CIEnvironment.detect(environment)
         let recorder = Recorder(repo: repo, environment: environment)
-        let source = try recorder.source(revision: rev, allowDirty: allowDirty, repositoryOverride: repositoryURI, ci: ci)
+        let source = try recorder.source(revision: rev, allowDirty: allowDirty, repositoryOverride: repositoryURI, ci: ci,
+                                         workTreeIsNotTheBuilds: noWorktree)
         source.warnings.forEach(Diagnostics.warning)
         return (repo, recorder, source, ci)
     }

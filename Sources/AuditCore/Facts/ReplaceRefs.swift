@@ -1,0 +1,31 @@
+import GitFacts
+
+/// Which `refs/replace` refs change what a git CLI build of a commit would read.
+///
+/// libgit2 never honours replace refs, so release-audit always compares the original objects; the
+/// git CLI (`git checkout`, `git archive`) does honour them, so a replace ref on the commit, its
+/// tree, any tree or blob within it, or the release tag object makes a build ship other bytes than
+/// the ones audited. Replace refs that touch only other history are harmless here.
+public enum ReplaceRefs {
+    /// The replaced object of each well-formed `refs/replace/<40 hex>` name.
+    public static func replacedObjects(_ refs: [String]) -> [ObjectID: String] {
+        var result: [ObjectID: String] = [:]
+        for ref in refs where ref.hasPrefix("refs/replace/") {
+            if let id = try? ObjectID(hex: String(ref.dropFirst("refs/replace/".count))) { result[id] = ref }
+        }
+        return result
+    }
+
+    /// The replace refs (names, sorted) that touch any of `commits` (each with its whole tree) or `objects`.
+    ///
+    /// One walk of each commit's tree; nothing when there are no replace refs.
+    public static func touching(commits: [ObjectID], objects: [ObjectID] = [], refs: [String], in repo: Repository) throws -> [String] {
+        let replaced = replacedObjects(refs)
+        guard !replaced.isEmpty else { return [] }
+        var hit = Set<ObjectID>(objects.filter { replaced[$0] != nil })
+        for commit in Set(commits) {
+            hit.formUnion(try repo.objects(Set(replaced.keys), within: commit))
+        }
+        return hit.compactMap { replaced[$0] }.sorted()
+    }
+}
