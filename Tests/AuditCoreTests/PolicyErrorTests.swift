@@ -20,15 +20,15 @@ import Testing
          """, "policies/x.yml:7: source.allowed_paths[2]: invalid glob \"[abc\": unclosed bracket"),
         // Unknown keys, at every depth.
         ("version: 1\nsorce:\n  match: same-tree\n",
-         "policies/x.yml:2: sorce: unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc"),
+         "policies/x.yml:2: sorce: unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc, reports"),
         ("version: 1\nsource:\n  mode: same-tree\n",
          "policies/x.yml:3: source.mode: unknown key; allowed here: match, allowed_paths, require_descendant, branches, repository"),
         ("version: 1\ntrusted_keys:\n  tester:\n    key: [a.pem]\n",
          "policies/x.yml:4: trusted_keys.tester.key: unknown key; allowed here: keys, threshold"),
         ("version: 1\ntrusted_keys:\n  signer: {}\n",
-         "policies/x.yml:3: trusted_keys.signer: unknown key; allowed here: tester, builder, auditor"),
+         "policies/x.yml:3: trusted_keys.signer: unknown key; allowed here: tester, builder, auditor, allow_shared_keys"),
         ("version: 1\n<<: {a: 1}\n",
-         "policies/x.yml:2: <<: unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc"),
+         "policies/x.yml:2: <<: unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc, reports"),
         ("version: 1\n? [a]\n: 1\n",
          "policies/x.yml:2: a key must be a plain name, found a list"),
         // Wrong types.

@@ -12,7 +12,9 @@ import Testing
 
     @Test func exactCommitIsTheDefaultPolicy() throws {
         let loaded = try Policy.load(nameOrPath: "exact-commit")
-        #expect(loaded.policy == Policy())
+        var expected = Policy()
+        expected.test.maxAge = try PolicyDuration(parsing: "30d")  // the presets let an old pass go stale
+        #expect(loaded.policy == expected)
         #expect(loaded.name == "exact-commit")
         #expect(loaded.path == nil)
         #expect(loaded.source == Data(try #require(Policy.presetSource(named: "exact-commit")).utf8))
@@ -22,6 +24,7 @@ import Testing
         let loaded = try Policy.load(nameOrPath: "same-tree")
         var expected = Policy()
         expected.source.match = .sameTree
+        expected.test.maxAge = try PolicyDuration(parsing: "30d")
         #expect(loaded.policy == expected)
     }
 
@@ -30,14 +33,19 @@ import Testing
         var expected = Policy()
         expected.source.match = .allowedDiff
         expected.source.requireDescendant = true
-        expected.source.allowedPaths = try ["VERSION", "CHANGELOG.md", "**/version.go", "docs/**/versions.yml"].map(PathGlob.init)
+        expected.source.allowedPaths = try ["VERSION", "CHANGELOG.md"].map { Policy.AllowedPath(glob: try PathGlob($0)) }
+        expected.test.maxAge = try PolicyDuration(parsing: "30d")
         #expect(loaded.policy == expected)
         let source = loaded.policy.source
-        #expect(source.allowsChange(to: "VERSION"))
-        #expect(source.allowsChange(to: "internal/build/version.go"))
-        #expect(source.allowsChange(to: "docs/site/versions.yml"))
-        #expect(!source.allowsChange(to: "main.go"))
-        #expect(!source.allowsChange(to: "sub/VERSION"))
+        #expect(source.allowance(for: "VERSION", kind: .modified) != nil)
+        #expect(source.allowance(for: "CHANGELOG.md", kind: .modified) != nil)
+        // Only modifications: a new, deleted or retyped bookkeeping file is not a version bump.
+        #expect(source.allowance(for: "VERSION", kind: .added) == nil)
+        #expect(source.allowance(for: "VERSION", kind: .deleted) == nil)
+        #expect(source.allowance(for: "VERSION", kind: .typeChanged) == nil)
+        #expect(source.allowance(for: "internal/build/version.go", kind: .modified) == nil)
+        #expect(source.allowance(for: "main.go", kind: .modified) == nil)
+        #expect(source.allowance(for: "sub/VERSION", kind: .modified) == nil)
     }
 
     @Test(arguments: Policy.presetNames)

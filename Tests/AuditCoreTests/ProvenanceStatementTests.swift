@@ -80,7 +80,7 @@ struct ProvenanceStatementTests {
             commit: try ObjectID(hex: "a6c23b9806c593664f68637c8f9d45dfcf98b2db"), repository: "https://github.com/actions/attest-demo",
             ref: "refs/heads/main",
             artifacts: [Artifact(name: "github_provenance_demo-0.0.12-py3-none-any.whl", sha256: "ae57936def59bc4c75edd3a837d89bcefc6d3a5e31d55a6fa7a71624f92c3c3b")],
-            builderID: "https://github.com/actions/runner/github-hosted", format: .slsaV1))
+            builderID: "https://github.com/actions/runner/github-hosted", dirtyPaths: nil, format: .slsaV1))
     }
 
     @Test func readsTheAttestActionSnapshot() throws {
@@ -122,7 +122,7 @@ struct ProvenanceStatementTests {
             repository: "https://github.com/slsa-framework/example-package", ref: "refs/tags/v14",
             artifacts: [Artifact(name: "binary-linux-amd64", sha256: "2e0390eb024a52963db7b95e84a9c2b12c004054a7bad9a97ec0c7c89d4681d2")],
             builderID: "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.0",
-            format: .slsaV02))
+            dirtyPaths: nil, format: .slsaV02))
     }
 
     @Test func readsV02FromMaterialsAlone() throws {

@@ -68,7 +68,7 @@ struct TestResultStatementTests {
         #expect(record == TestRecord(
             commit: try ObjectID(hex: "d20ace7968ba43c0219f62d71334c1095bab1602"), tree: nil, repository: nil,
             result: .passed, passedTests: ["build (3.7, ubuntu-latest, py)", "build (3.x, ubuntu-latest, lint)"],
-            url: "https://github.com/in-toto/in-toto/actions/runs/4425592351"))
+            url: "https://github.com/in-toto/in-toto/actions/runs/4425592351", dirtyPaths: nil))
     }
 
     /// The full record's statement with `change` applied to its JSON text.

@@ -22,7 +22,7 @@ import Testing
 /// | v1.8.0 | report signed by a key nobody trusts | untrusted-report |
 /// | v1.9.0 | two RC spellings (rc.1, rc2); report under an unrelated file name | (clean), RC v1.9.0-rc2 |
 /// | v2.0.0 | report stored only in the git notes | (clean) |
-/// | v2.1.0 | report made under an older policy | policy-changed (note) |
+/// | v2.1.0 | report made under an older policy the audit's does not accept | policy-changed |
 /// | v2.2.0 | GA on an unmerged wip/ branch | not-on-release-branch |
 final class AuditFixture: Sendable {
     /// Where the fixture lives: the repository, keys, policies, reports and artifacts.
@@ -61,7 +61,7 @@ final class AuditFixture: Sendable {
     static let verdicts: [String: String] = [
         "v0.9.0": "FAILED", "v1.0.0": "CLEAN", "v1.1.0": "CLEAN", "v1.2.0": "FAILED", "v1.3.0": "FAILED",
         "v1.4.0": "NOTED", "v1.5.0": "NOTED", "v1.6.0": "FAILED", "v1.6.1": "FAILED", "v1.7.0": "FAILED",
-        "v1.8.0": "FAILED", "v1.9.0": "CLEAN", "v2.0.0": "CLEAN", "v2.1.0": "NOTED", "v2.2.0": "FAILED",
+        "v1.8.0": "FAILED", "v1.9.0": "CLEAN", "v2.0.0": "CLEAN", "v2.1.0": "FAILED", "v2.2.0": "FAILED",
     ]
 
     let repoPath: String
@@ -227,7 +227,7 @@ final class AuditFixture: Sendable {
         version: 1
         source:
           match: allowed-diff
-          allowed_paths: [VERSION, CHANGELOG.md]
+          allowed_paths: [VERSION, {path: CHANGELOG.md, added: true}]
           branches: [main, "release/*"]
         trusted_keys:
           tester: {keys: [keys/ci.pub]}

@@ -49,9 +49,11 @@ import Testing
                                     "--out", "out/5.json", "--test-evidence"],
                         status: 64, mentions: ["--test-evidence"], mustNotExist: ["out"]),
             // verify
-            RefusalCase(label: "verify without --trusted-key", arguments: ["verify", "evidence/test.json"],
-                        status: 64, mentions: ["--trusted-key"]),
-            RefusalCase(label: "verify without a report", arguments: ["verify", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "verify without --auditor-key", arguments: ["verify", "evidence/test.json", "--release", "v1.0.0"],
+                        status: 64, mentions: ["--auditor-key"]),
+            RefusalCase(label: "verify without --release", arguments: ["verify", "evidence/test.json", "--auditor-key", "keys/auditor.pub"],
+                        status: 64, mentions: ["--release"]),
+            RefusalCase(label: "verify without a report", arguments: ["verify", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 64, mentions: ["<report>"]),
             // verify-evidence
             RefusalCase(label: "verify-evidence without files or --notes", arguments: ["verify-evidence", "--trusted-key", "keys/ci.pub"],
@@ -112,7 +114,7 @@ import Testing
             RefusalCase(label: "an unknown command", arguments: ["publish"], status: 64, mentions: ["publish"]),
         ]
         for refusal in cases { try refusal.check(in: fixture) }
-        #expect(cases.count == 30)
+        #expect(cases.count == 31)
     }
 
     @Test func existingOutputsAreNeverReplacedWithoutForce() throws {

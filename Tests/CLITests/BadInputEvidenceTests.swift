@@ -230,7 +230,7 @@ import Testing
                                                          "--test-evidence", "bad/huge.json", "--build-evidence", "evidence/build.json",
                                                          "--out", "out/report.json"] + HardeningFixture.trustEvidence,
                         status: 2, mentions: ["16 MiB limit"], mustNotExist: ["out"]).check(in: fixture)
-        try RefusalCase(label: "verify 4 GiB report", arguments: ["verify", "bad/huge.json", "--trusted-key", "keys/auditor.pub"],
+        try RefusalCase(label: "verify 4 GiB report", arguments: ["verify", "bad/huge.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["16 MiB limit"]).check(in: fixture)
         #expect(Date().timeIntervalSince(started) < 20, "refusing an oversized file should not read it")
 
@@ -292,15 +292,15 @@ import Testing
         try fixture.write("bad/two-reports.json", report + report)
 
         let cases = [
-            RefusalCase(label: "truncated report", arguments: ["verify", "bad/truncated-report.json", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "truncated report", arguments: ["verify", "bad/truncated-report.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["not valid JSON"]),
-            RefusalCase(label: "duplicate verdict", arguments: ["verify", "bad/duplicate-verdict.json", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "duplicate verdict", arguments: ["verify", "bad/duplicate-verdict.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["duplicate key", "verdict"]),
-            RefusalCase(label: "test evidence as a report", arguments: ["verify", "bad/not-a-report.json", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "test evidence as a report", arguments: ["verify", "bad/not-a-report.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["malformed", "predicateType"]),
-            RefusalCase(label: "two envelopes", arguments: ["verify", "bad/two-reports.json", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "two envelopes", arguments: ["verify", "bad/two-reports.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["2 envelopes"]),
-            RefusalCase(label: "missing report", arguments: ["verify", "reports/none.json", "--trusted-key", "keys/auditor.pub"],
+            RefusalCase(label: "missing report", arguments: ["verify", "reports/none.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"],
                         status: 2, mentions: ["not found"]),
         ]
         for refusal in cases { try refusal.check(in: fixture) }

@@ -107,10 +107,10 @@ import Testing
         func verifying(_ key: String, _ n: Int) -> [(String, [String], [String])] {
             [
                 ("verify-evidence", ["verify-evidence", "evidence/test.json", "--trusted-key", key], []),
-                ("verify", ["verify", "reports/v1.0.0.json", "--trusted-key", key], []),
-                ("gate --trusted-key", ["gate", "--repo", "widget", "--release", "v1.0.0", "--key", "keys/auditor.key",
-                                        "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json",
-                                        "--out", "out/\(n)/report.json", "--trusted-key", key], ["out/\(n)"]),
+                ("verify", ["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", key], []),
+                ("gate --tester-key", ["gate", "--repo", "widget", "--release", "v1.0.0", "--key", "keys/auditor.key",
+                                       "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json",
+                                       "--out", "out/\(n)/report.json", "--tester-key", key], ["out/\(n)"]),
             ]
         }
 

@@ -94,7 +94,7 @@ import Testing
         // The other commands that take a repository.
         for entry in repositories where entry.label != "hash mismatch" && entry.label != "empty repository" {
             try RefusalCase(label: "verify --repo: \(entry.label)",
-                            arguments: ["verify", "reports/v1.0.0.json", "--trusted-key", "keys/auditor.pub", "--repo", entry.repo],
+                            arguments: ["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub", "--repo", entry.repo],
                             status: 2, mentions: entry.mentions).check(in: fixture)
             try RefusalCase(label: "verify-evidence --notes: \(entry.label)",
                             arguments: ["verify-evidence", "--notes", "HEAD", "--repo", entry.repo, "--trusted-key", "keys/ci.pub"],
@@ -158,18 +158,26 @@ import Testing
                              "--out", "reports/detached.json"] + HardeningFixture.trustEvidence)
         #expect(try fixture.report("reports/detached.json").verdict == .passed)
 
-        // A bare clone: no work tree, so nothing is dirty; the gate runs on it.
+        // A bare clone: no work tree, so a record made there vouches for none (no clean-tree claim);
+        // the gate runs on it, and passes once the policy does not ask for a clean build tree.
         try fixture.git.git("checkout", "-q", "main")
         try fixture.git.git("clone", "-q", "--bare", fixture.git.path, fixture.path("bare.git"))
         let bareFacts = try fixture.succeed(["inspect", "--repo", "bare.git", "--json"])
         #expect((try JSONSerialization.jsonObject(with: Data(bareFacts.stdout.utf8)) as? [String: Any])?["bare"] as? Bool == true)
+        try fixture.write("bare-policy.yml", "version: 1\nbuild:\n  clean_worktree: false\n")
         try fixture.recordBuild("v1.0.0", out: "evidence/bare-build.json", repo: "bare.git",
                                 extra: ["--repository", HardeningFixture.origin])
         try fixture.succeed(["gate", "--repo", "bare.git", "--release", "v1.0.0", "--key", "keys/auditor.key",
                              "--repository", HardeningFixture.origin,
                              "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/bare-build.json",
-                             "--out", "reports/bare.json"] + HardeningFixture.trustEvidence)
+                             "--out", "reports/bare.json", "--policy", "bare-policy.yml"] + HardeningFixture.trustEvidence)
         #expect(try fixture.report("reports/bare.json").verdict == .passed)
+        let claimed = try fixture.run(["gate", "--repo", "bare.git", "--release", "v1.0.0", "--key", "keys/auditor.key",
+                                       "--repository", HardeningFixture.origin,
+                                       "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/bare-build.json",
+                                       "--out", "reports/bare-strict.json"] + HardeningFixture.trustEvidence)
+        #expect(claimed.status == 1)
+        #expect(try fixture.report("reports/bare-strict.json").checks.first { $0.id == "worktree.clean" }?.status == .failed)
 
         // A shallow clone: recording works (CI checkouts are shallow); the gate reports it (exit 1).
         try fixture.git.git("clone", "-q", "--depth", "1", "--branch", "v1.0.0", "file://\(fixture.git.path)", fixture.path("shallow"))

@@ -20,13 +20,13 @@ import Testing
 
         // What it leaves behind is real: the reports verify with the demo's auditor key.
         let key = "\(dir)/keys/auditor.pub"
-        let passed = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.0.0.json", "--trusted-key", key],
+        let passed = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", key],
                                     environment: toolEnvironment(home: scratch.url))
         #expect(passed.status == 0)
-        let moved = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.0.0.json", "--trusted-key", key,
+        let moved = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", key,
                                                              "--repo", "\(dir)/widget"], environment: toolEnvironment(home: scratch.url))
         #expect(moved.status == 1)
-        let failed = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.1.0.json", "--trusted-key", key],
+        let failed = try runProcess(try releaseAuditBinary, ["verify", "\(dir)/reports/v1.1.0.json", "--release", "v1.1.0", "--trusted-key", key],
                                     environment: toolEnvironment(home: scratch.url))
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("verdict: FAILED"))

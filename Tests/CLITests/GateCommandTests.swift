@@ -38,7 +38,7 @@ import Testing
         try f.testedRelease("release/v1.0.0")
         let policy = try f.policy("version: 1\ntag:\n  prefix: release/\n")
         let result = try f.tool(["gate", "--repo", f.repo, "--release", "release/v1.0.0", "--policy", policy,
-                                 "--key", f.keys.key("auditor"), "--trusted-key", f.keys.pub("ci"), f.keys.pub("release")])
+                                 "--key", f.keys.key("auditor"), "--tester-key", f.keys.pub("ci"), "--builder-key", f.keys.pub("release")])
         #expect(result.status == 0, "\(result.stderr)\(result.stdout)")
         #expect(try f.readReport(f.path("reports/release_v1.0.0.json")).verdict == .passed)
     }
@@ -64,7 +64,7 @@ import Testing
         try f.file("open.key", try String(contentsOfFile: f.keys.key("auditor"), encoding: .utf8), mode: 0o644)
         try FileManager.default.createDirectory(atPath: f.path("plain"), withIntermediateDirectories: true)
 
-        let base = ["gate", "--release", "v1.0.0", "--trusted-key", f.keys.pub("ci"), f.keys.pub("release")]
+        let base = ["gate", "--release", "v1.0.0", "--tester-key", f.keys.pub("ci"), "--builder-key", f.keys.pub("release")]
         let cases: [(String, [String])] = [
             ("unreadable evidence", ["--repo", f.repo, "--key", f.keys.key("auditor"), "--test-evidence", f.path("garbage.json")]),
             ("missing evidence file", ["--repo", f.repo, "--key", f.keys.key("auditor"), "--build-evidence", f.path("nope.json")]),
@@ -73,7 +73,7 @@ import Testing
             ("bad key", ["--repo", f.repo, "--key", f.path("bad.key")]),
             ("world-readable key", ["--repo", f.repo, "--key", f.path("open.key")]),
             ("public key to sign", ["--repo", f.repo, "--key", f.keys.pub("auditor")]),
-            ("bad trusted key", ["--repo", f.repo, "--key", f.keys.key("auditor"), "--trusted-key", f.path("garbage.json")]),
+            ("bad trusted key", ["--repo", f.repo, "--key", f.keys.key("auditor"), "--tester-key", f.path("garbage.json")]),
             ("not a repository", ["--repo", f.path("plain"), "--key", f.keys.key("auditor")]),
             ("unknown revision", ["--repo", f.repo, "--key", f.keys.key("auditor"), "--release-rev", "no-such-branch"]),
         ]

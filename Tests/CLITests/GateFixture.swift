@@ -157,7 +157,7 @@ final class GateFixture {
     }
 
     /// Runs the gate on `release` (a tag; `--release-rev` when `extra` names one) with `policy`,
-    /// the auditor key, `ci` and `release` trusted for every role (unless `trusting` says otherwise),
+    /// the auditor key, `ci` trusted as tester and `release` as builder (unless `trusting` says otherwise),
     /// and a fresh report path; reads back the signed report when one was written. `repository`
     /// audits another clone than the fixture's own.
     func gate(_ release: String? = "v1.0.0", policy: String = "exact-commit", trusting: [String] = ["ci", "release"],
@@ -166,7 +166,8 @@ final class GateFixture {
         let out = extra.firstIndex(of: "--out").map { extra[$0 + 1] } ?? path("reports/\(reportCount).json")
         var arguments = ["gate", "--repo", repository ?? repo, "--policy", policy, "--key", keys.key("auditor")]
         if let release { arguments += ["--release", release] }
-        if !trusting.isEmpty { arguments += ["--trusted-key"] + trusting.map(keys.pub) }
+        // Each key in its role: `ci` signs test evidence, `release` build evidence.
+        for name in trusting { arguments += [name == "ci" ? "--tester-key" : "--builder-key", keys.pub(name)] }
         if !extra.contains("--out") { arguments += ["--out", out] }
         let result = try tool(arguments + extra, environment: environment)
         var report: AuditReport?

@@ -164,7 +164,8 @@ import Testing
     }
 
     /// `git replace` makes the git CLI show the untested commit as the tested one; the gate audits
-    /// the real objects, so the release still fails, and the replacement is WARNED.
+    /// the real objects, so the release still fails, and a replacement of the release commit
+    /// itself FAILS repository.safety (a git CLI build would read the replacement).
     @Test func replaceRefsAreWarnedAndNeverHonoured() throws {
         let f = try GateFixture()
         try f.recordTest()
@@ -180,7 +181,7 @@ import Testing
 
         let run = try f.gate()
         expectVerdict(run, 1)
-        expectCheck(run, "repository.safety", .warned, mentioning: "refs/replace/\(released)", "never honoured")
+        expectCheck(run, "repository.safety", .failed, mentioning: "refs/replace/\(released)", "git CLI build reads the replacements")
         expectCheck(run, "source.match", .failed, mentioning: "is not the tested commit")
         #expect(run.report?.release.tree == realTree)
         #expect(run.check("source.match")?.paths?.map(\.path) == ["src/widget.swift"])

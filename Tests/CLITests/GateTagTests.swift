@@ -30,7 +30,7 @@ import Testing
         let f = try GateFixture()
         try f.testedRelease()
         let result = try f.tool(["gate", "--repo", f.repo, "--release", "refs/tags/v1.0.0", "--key", f.keys.key("auditor"),
-                                 "--trusted-key", f.keys.pub("ci"), f.keys.pub("release")])
+                                 "--tester-key", f.keys.pub("ci"), "--builder-key", f.keys.pub("release")])
         #expect(result.status == 0, "\(result.stderr)\(result.stdout)")
         let path = f.path("reports/v1.0.0.json")
         let report = try f.readReport(path)
@@ -40,7 +40,7 @@ import Testing
                                                               trustedKeys: [try PublicKey.load(from: f.keys.pub("auditor"))]).subjects.first)
         #expect(subject.name == "git+\(GateFixture.identity)@refs/tags/v1.0.0")
         // And `verify --repo` finds the tag.
-        let verified = try f.tool(["verify", path, "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo])
+        let verified = try f.tool(["verify", path, "--release", "v1.0.0", "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo])
         #expect(verified.status == 0, "\(verified.stdout)")
     }
 

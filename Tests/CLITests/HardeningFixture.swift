@@ -22,8 +22,8 @@ final class HardeningFixture {
     /// The repository identity the records carry for `origin`.
     static let identity = "https://github.com/example/widget"
 
-    /// `--trusted-key` for both evidence roles.
-    static let trustEvidence = ["--trusted-key", "keys/ci.pub", "keys/release.pub"]
+    /// The evidence keys, each in its role.
+    static let trustEvidence = ["--tester-key", "keys/ci.pub", "--builder-key", "keys/release.pub"]
 
     var root: URL { directory.url }
 

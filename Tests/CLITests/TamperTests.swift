@@ -85,7 +85,7 @@ import Testing
         try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
         try fixture.succeed(["gate", "--repo", "widget", "--release", "v1.0.0", "--key", "keys/auditor-\(algorithm.rawValue).key",
                              "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json",
-                             "--out", "reports/v1.0.0.json", "--trusted-key", "keys/release.pub", "keys/ci-\(algorithm.rawValue).pub"])
+                             "--out", "reports/v1.0.0.json", "--builder-key", "keys/release.pub", "--tester-key", "keys/ci-\(algorithm.rawValue).pub"])
         return (fixture, tester, auditor)
     }
 
@@ -204,10 +204,10 @@ import Testing
         recordType.payloadType = "application/vnd.in-toto+jsoN"
         try fixture.write("tampered/record-type.json", recordType.jsonData())
 
-        let good = try fixture.run(["verify", "tampered/passed-report.json", "--trusted-key", "keys/auditor.pub"])
+        let good = try fixture.run(["verify", "tampered/passed-report.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"])
         #expect(good.status == 0, "the untouched report must verify: \(good.stderr)")
         for file in ["tampered/verdict.json", "tampered/report-signature.json"] {
-            let result = try fixture.run(["verify", file, "--trusted-key", "keys/auditor.pub"])
+            let result = try fixture.run(["verify", file, "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub"])
             #expect(result.status == 1, "\(file): \(result.stderr)")
             #expect(result.stdout.isEmpty)
             #expect(result.stderr == "release-audit: error: \(file): the report's signature does not verify: no signature verifies with a trusted key (signatures name key ids \(fixture.auditor.publicKey.keyID.prefix(16)))\n")

@@ -155,7 +155,7 @@ import Testing
     @Test func anOldReportForAReTaggedReleaseFails() throws {
         let (fixture, tested) = try honestRelease()
         #expect(try gate(fixture, "v1.0.0", status: 0).verdict == .passed)
-        let verifyArgs = ["verify", "reports/v1.0.0.json", "--trusted-key", "keys/auditor.pub", "--repo", "widget"]
+        let verifyArgs = ["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub", "--repo", "widget"]
         try fixture.succeed(verifyArgs)
 
         // The tag is moved to an untested commit; the old PASSED report is presented for it.
@@ -182,7 +182,7 @@ import Testing
         fixture.git.clock += 3_600
         try fixture.git.git("tag", "-f", "-a", "v1.0.0", "v1.0.0^{commit}", "-m", "1.0.0 (re-created)")
 
-        let verified = try fixture.run(["verify", "reports/v1.0.0.json", "--trusted-key", "keys/auditor.pub", "--repo", "widget"])
+        let verified = try fixture.run(["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--trusted-key", "keys/auditor.pub", "--repo", "widget"])
         #expect(verified.status == 1)
         #expect(verified.stdout.contains("tag v1.0.0 was re-created"), "\(verified.stdout)")
         let fresh = try gate(fixture, "re-created")
@@ -253,15 +253,22 @@ import Testing
         // The git CLI now shows the tested commit where the release is...
         #expect(try fixture.git.revParse("v2.0.0^{tree}") == (try fixture.git.revParse("\(tested)^{tree}")))
         #expect(try fixture.git.git("log", "-1", "--format=%s", "v2.0.0") == "Add the widget")
-        // ...libgit2 does not: the build is recorded from the real release commit, with its real tree.
+        // ...libgit2 does not, and a record of what git would build is refused while the replacement exists.
+        let refused = try fixture.run(["record", "build", "--repo", "widget", "--rev", "v2.0.0", "--key", "keys/release.key",
+                                       "--out", "evidence/build-v2.json"])
+        #expect(refused.status == 2 && refused.stderr.contains("refs/replace/\(release)"), "\(refused.stderr)")
+        #expect(!fixture.exists("evidence/build-v2.json"))
+        // Recorded before the replacement, the build names the real release commit with its real tree.
+        try fixture.git.git("replace", "-d", release)
         try fixture.recordBuild("v2.0.0", out: "evidence/build-v2.json")
+        try fixture.git.git("replace", release, tested)
         let build = String(decoding: try fixture.envelope("evidence/build-v2.json").payload, as: UTF8.self)
         #expect(build.contains(release) && build.contains(realTree))
 
         let report = try gate(fixture, "replaced", release: "v2.0.0", build: ["evidence/build-v2.json"])
-        expectFailed(report, exactly: ["source.match"], primary: "source.match",
+        expectFailed(report, exactly: ["source.match", "repository.safety"], primary: "source.match",
                      reason: ["the release commit \(release.prefix(7)) is not the tested commit \(tested.prefix(7))"])
-        #expect(status(report, "repository.safety") == .warned)
+        #expect(status(report, "repository.safety") == .failed)
         #expect(report.checks.first { $0.id == "repository.safety" }?.reason.contains("refs/replace/\(release)") == true)
         #expect(report.release.commit == release && report.release.tree == realTree)
     }

@@ -19,8 +19,11 @@ import Testing
         return (f, passed.reportPath, failed.reportPath)
     }
 
-    private func verify(_ f: GateFixture, _ report: String, key: String = "auditor", _ extra: [String] = []) throws -> ProcessOutput {
-        try f.tool(["verify", report, "--trusted-key", f.keys.pub(key)] + extra)
+    /// `verify` of a report for the release it is about (v1.1.0 for the failed one, else v1.0.0).
+    private func verify(_ f: GateFixture, _ report: String, key: String = "auditor", _ extra: [String] = [],
+                        release: String? = nil) throws -> ProcessOutput {
+        let tag = release ?? (report.hasSuffix("/2.json") ? "v1.1.0" : "v1.0.0")
+        return try f.tool(["verify", report, "--release", tag, "--auditor-key", f.keys.pub(key)] + extra)
     }
 
     @Test func aValidPassedReportIsExitZero() throws {
@@ -121,7 +124,7 @@ import Testing
     @Test func underGitHubActionsFailuresAreAnnotatedAndJSONStaysClean() throws {
         let (f, passed, _) = try reports()
         try f.git.git("tag", "-d", "v1.0.0")
-        let result = try f.tool(["verify", passed, "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo, "--format", "json"],
+        let result = try f.tool(["verify", passed, "--release", "v1.0.0", "--trusted-key", f.keys.pub("auditor"), "--repo", f.repo, "--format", "json"],
                                 environment: ["GITHUB_ACTIONS": "true"])
         #expect(result.status == 1)
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -158,8 +161,12 @@ import Testing
 
     @Test func verifyWithoutATrustedKeyIsAUsageError() throws {
         let (f, passed, _) = try reports()
-        let result = try f.tool(["verify", passed])
+        let result = try f.tool(["verify", passed, "--release", "v1.0.0"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--trusted-key"))
+        #expect(result.stderr.contains("--auditor-key"))
+        // And naming the release is not optional: a report vouches for the release it names, not its file's.
+        let noRelease = try f.tool(["verify", passed, "--auditor-key", f.keys.pub("auditor")])
+        #expect(noRelease.status == 64)
+        #expect(noRelease.stderr.contains("--release"))
     }
 }

@@ -16,14 +16,14 @@ import Testing
 
     @Test func theBinaryVerifiesTheExample() throws {
         let home = try TemporaryDirectory()
-        let result = try runProcess(try releaseAuditBinary, ["verify", Self.example, "--trusted-key", Self.auditorKey],
+        let result = try runProcess(try releaseAuditBinary, ["verify", Self.example, "--release", "v1.0.0", "--trusted-key", Self.auditorKey],
                                     environment: toolEnvironment(home: home.url))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("signature: valid (signed by "))
         #expect(result.stdout.contains("verdict: PASSED"))
         #expect(result.stderr.isEmpty)
 
-        let json = try runProcess(try releaseAuditBinary, ["verify", Self.example, "--trusted-key", Self.auditorKey, "--format", "json"],
+        let json = try runProcess(try releaseAuditBinary, ["verify", Self.example, "--release", "v1.0.0", "--trusted-key", Self.auditorKey, "--format", "json"],
                                   environment: toolEnvironment(home: home.url))
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]

@@ -176,7 +176,7 @@ struct GateContext {
         if let first = bad.first, let record = first.record?.record {
             let failed = record.failedTests.prefix(3).joined(separator: ", ")
             return CheckResult(id: id, title: title, status: .failed,
-                               reason: "the latest test run of \(first.label) for \(testedCommit.short) is \(record.result.rawValue)" + (failed.isEmpty ? "" : ": \(failed)")
+                               reason: "the latest test run\(first.suite.isEmpty ? "" : " (suite \(first.suite))") of \(testedCommit.short) is \(record.result.rawValue)" + (failed.isEmpty ? "" : ": \(failed)")
                                    + (bad.count > 1 ? " (and \(bad.count - 1) more suite(s))" : ""),
                                evidence: used, facts: facts)
         }
@@ -194,7 +194,8 @@ struct GateContext {
     struct SuiteDecision {
         var suite: String
         var record: (record: TestRecord, sha256: String)?
-        var label: String { suite.isEmpty ? "the records without a suite name" : "suite \(suite)" }
+        /// How the freshness messages name the deciding record.
+        var recordLabel: String { suite.isEmpty ? "the newest test evidence" : "the record of suite \(suite)" }
     }
 
     var suiteDecisions: [SuiteDecision] {
@@ -283,8 +284,13 @@ struct GateContext {
             let disallowed = decisions.filter { $0.allowedBy == nil }
             if !disallowed.isEmpty {
                 let list = disallowed.prefix(5).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ")
+                let allowedPaths = policy.source.allowedPaths
+                let why = disallowed.contains { decision in
+                    decision.kind != ChangeKind.modified.rawValue && allowedPaths.contains { $0.glob.matches(decision.path) }
+                }
+                    ? "; an allowed_paths entry allows only modifications unless it says added: true or deleted: true, and never a type change or a submodule move" : ""
                 return CheckResult(id: id, title: title, status: .failed,
-                                   reason: "\(disallowed.count) changed path(s) not allowed by the policy (allowed_paths allow modifications only, unless an entry says added: true or deleted: true): \(list)",
+                                   reason: "\(disallowed.count) changed path(s) not allowed by the policy: \(list)\(why)",
                                    evidence: used, facts: facts, paths: decisions)
             }
             return CheckResult(id: id, title: title, status: .passed,
@@ -435,7 +441,7 @@ struct GateContext {
                 return
             }
             if !dirty.isEmpty {
-                problems.append("the \(what) ran on a dirty tree (\(dirty.prefix(3).joined(separator: ", ")))")
+                problems.append("\(what == "test" ? "tests" : "the build") ran on a dirty tree (\(dirty.prefix(3).joined(separator: ", ")))")
                 used.append(sha256)
             }
         }
@@ -499,19 +505,19 @@ struct GateContext {
             guard let record = decision.record?.record else { continue }
             guard let recorded = record.recordedAt else {
                 if policy.test.maxAge != nil || firstBuild != nil {
-                    problems.append("the record of \(decision.label) has no recording time, so its age and its order before the build cannot be proven")
+                    problems.append("\(decision.recordLabel) has no recording time, so its age and its order before the build cannot be proven")
                 }
                 continue
             }
             let age = request.now.timeIntervalSince(recorded)
             if age < -Self.allowedClockSkew {
                 // A record dated in the future would never grow old enough to fail max_age.
-                problems.append("the record of \(decision.label) is dated \(Timestamp.string(recorded)), in the future: its age cannot be proven (is the recording clock wrong?)")
+                problems.append("\(decision.recordLabel) is dated \(Timestamp.string(recorded)), in the future: its age cannot be proven (is the recording clock wrong?)")
             } else if let maxAge = policy.test.maxAge?.timeInterval, age > maxAge {
-                problems.append("the record of \(decision.label) is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
+                problems.append("\(decision.recordLabel) is \(Self.duration(age)) old; the policy allows \(Self.duration(maxAge))")
             }
             if let firstBuild, recorded > firstBuild {
-                problems.append("the record of \(decision.label) was made (\(Timestamp.string(recorded))) after the build (\(Timestamp.string(firstBuild))): tests after the build do not vouch for it")
+                problems.append("\(decision.recordLabel) was made (\(Timestamp.string(recorded))) after the build (\(Timestamp.string(firstBuild))): tests after the build do not vouch for it")
             }
         }
         if let maxAge = policy.build.maxAge?.timeInterval, !buildRecords.isEmpty {
@@ -537,8 +543,8 @@ struct GateContext {
         }
         let oldest = decisions.compactMap { $0.record?.record.recordedAt }.min()
         var parts: [String] = []
-        if let oldest { parts.append("the oldest deciding test record is \(Self.duration(request.now.timeIntervalSince(oldest))) old") }
-        if ordered { parts.append("every suite recorded before the build") }
+        if let oldest { parts.append("test evidence recorded \(Self.duration(request.now.timeIntervalSince(oldest))) ago") }
+        if ordered { parts.append("every suite before the build") }
         let reason = parts.joined(separator: ", ") + (policy.test.maxAge == nil ? " (no maximum age in the policy)" : "")
         return CheckResult(id: id, title: title, status: .passed, reason: reason, evidence: used, facts: facts)
     }

@@ -74,11 +74,16 @@ public enum GateEvidenceCollector {
             for path in paths {
                 for loaded in try EvidenceSource.load(path: path) {
                     let v = try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: role), threshold: trust.threshold(for: role))
-                    if v.isVerified {
-                        if role == .tester, v.buildRecord != nil {
+                    // A file given for the wrong kind (checked with either role's keys, so the message
+                    // names the mix-up; it is refused, never used as the other kind).
+                    let other: Role = role == .tester ? .builder : .tester
+                    let asOther = v.isVerified ? v
+                        : try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: other), threshold: trust.threshold(for: other))
+                    if asOther.isVerified {
+                        if role == .tester, asOther.buildRecord != nil {
                             throw InputProblem("\(loaded.source) holds build provenance: pass it with --build-evidence")
                         }
-                        if role == .builder, v.testRecord != nil {
+                        if role == .builder, asOther.testRecord != nil {
                             throw InputProblem("\(loaded.source) holds test evidence: pass it with --test-evidence")
                         }
                     }

@@ -3,8 +3,8 @@ import GitFacts
 /// What must hold for a release to pass the gate: how the released source may relate to the
 /// tested source, which evidence is needed and whom to trust for it, and the tag rules.
 ///
-/// `Policy()` is the `exact-commit` policy: every field's default is the documented default of
-/// its key (see `policies/README.md`). Policies are read with `Policy.load(nameOrPath:)`.
+/// `Policy()` is the `exact-commit` policy without its `test.max_age: 30d`: every field's default
+/// is the documented default of its key (see `policies/README.md`). Policies are read with `Policy.load(nameOrPath:)`.
 public struct Policy: Sendable, Equatable {
     /// The preset used when no policy is named.
     public static let defaultName = "exact-commit"
