@@ -9,7 +9,7 @@ public struct ReleaseHistoryRequest: Sendable {
     public var reportThreshold: Int
     /// The directory of stored reports; nil to read reports from the git notes only.
     public var reportsDirectory: String?
-    /// Audit only the releases tagged no earlier than this tag.
+    /// Audit only the releases whose version is not lower than this tag's.
     public var since: String?
     public var failOn: FailOn
 

@@ -17,15 +17,18 @@ struct AuditCommand: ParsableCommand {
             (source.branches; skipped when the policy names none). From stored evidence: the audit \
             report for the tag (every *.json envelope in --reports, and the git notes on the GA \
             commit), whether a trusted auditor key signed it, its verdict, whether the tag still \
-            names what it audited, and the policy it was made under. Works on any repository, even \
-            one that never used release-audit.
+            names what it audited, the policy it was made under (it counts only under the audit's \
+            policy or one that policy accepts by digest in reports.accepted_policies) and the \
+            repository it is about. Works on any repository, even one that never used \
+            release-audit. --since selects by version, never by a tag's date.
 
             Findings: missing-report, untrusted-report, failed-report, tag-moved, tag-recreated, \
-            policy-changed, no-rc, rc-after-ga, rc-diverged, rc-disallowed-paths, rc-mismatch, \
-            lightweight-tag, unsigned-tag, tag-not-commit, not-on-release-branch (docs/audit.md). \
+            policy-changed, report-other-repository, no-rc, rc-after-ga, rc-diverged, \
+            rc-disallowed-paths, rc-mismatch, lightweight-tag, unsigned-tag, \
+            unverified-tag-signature, tag-not-commit, not-on-release-branch (docs/audit.md). \
             --fail-on default fails on every finding except the informational ones: rc-after-ga, \
-            policy-changed, no-rc when the policy's rc.match is off, lightweight-tag unless the \
-            policy requires annotated or signed tags. A release is CLEAN (no finding), NOTED (only \
+            no-rc when the policy's rc.match is off, lightweight-tag unless the policy requires \
+            annotated or signed tags. A release is CLEAN (no finding), NOTED (only \
             findings that do not fail) or FAILED.
 
             Exit codes: 0 no release FAILED, 1 some release FAILED, 2 could not audit (a bad \
@@ -35,7 +38,7 @@ struct AuditCommand: ParsableCommand {
               release-audit audit --policy release-policy.yml
               release-audit audit --policy version-bump --auditor-key auditor.pub \\
                   --since v1.4.0
-              release-audit audit --fail-on default,policy-changed --format markdown \\
+              release-audit audit --fail-on default,rc-after-ga --format markdown \\
                   >> "$GITHUB_STEP_SUMMARY"
               release-audit audit --fail-on rc-diverged,rc-disallowed-paths
               release-audit audit --format html --output audit.html
@@ -54,7 +57,7 @@ struct AuditCommand: ParsableCommand {
             help: ArgumentHelp("Public keys trusted to sign reports (the auditor role), on top of the policy's. --trusted-key is the same option.", valueName: "pub"))
     var auditorKey: [String] = []
 
-    @Option(help: ArgumentHelp("Audit only the releases tagged no earlier than this tag.", valueName: "tag"))
+    @Option(help: ArgumentHelp("Audit only the releases whose version is not lower than this tag's (never by date).", valueName: "tag"))
     var since: String?
 
     @Option(help: ArgumentHelp("Which findings fail the audit: default, all, none, or a comma-separated list of finding ids (may include default).", valueName: "kinds"))
