@@ -187,7 +187,18 @@ import Testing
         try f.recordBuild("v1.0.0")
         let run = try f.gate()
         expectVerdict(run, 0)
-        expectCheck(run, "evidence.repository", .warned, mentioning: "no origin remote")
+        expectCheck(run, "evidence.repository", .warned, mentioning: "no origin remote", "by its path")
+
+        // Known by its path, it does not take evidence recorded in another repository.
+        try f.git.git("clone", "-q", f.repo, f.path("other"))
+        let other = GitRepo(existing: f.root.appendingPathComponent("other"))
+        try other.git("remote", "set-url", "origin", "https://github.com/mallory/widget.git")
+        let foreign = try f.tool(["record", "test", "--repo", f.path("other"), "--result", "passed", "--key", f.keys.key("ci"),
+                                  "--out", f.path("foreign-test.json")])
+        #expect(foreign.status == 0, "\(foreign.stderr)")
+        let mixed = try f.gate("v1.0.0", ["--test-evidence", f.path("foreign-test.json")])
+        expectVerdict(mixed, 1)
+        expectCheck(mixed, "evidence.repository", .failed, mentioning: "known by its path", "mallory")
 
         // With the policy naming the repository, path-named evidence is about another repository.
         let policy = try f.policy("version: 1\nsource:\n  repository: \(GateFixture.identity)\n")

@@ -92,11 +92,11 @@ import Testing
         try fixture.git.git("notes", "--ref=release-audit", "add", "-f", "-C", blob, commit)
     }
 
-    /// The finding ids of one release in `audit --format json` output.
+    /// The ids of the failing findings of one release in `audit --format json` output.
     func findings(_ auditJSON: String, _ tag: String) throws -> [String] {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(auditJSON.utf8)) as? [String: Any])
         let release = (json["releases"] as? [[String: Any]])?.first { $0["tag"] as? String == tag }
-        return (release?["findings"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+        return (release?["findings"] as? [[String: Any]])?.filter { $0["fails"] as? Bool == true }.compactMap { $0["kind"] as? String } ?? []
     }
 
     func line(_ fixture: HardeningFixture, _ file: String) throws -> Data {

@@ -75,9 +75,8 @@ public struct Recorder {
     public func repositoryIdentity(override: String?, remotes: [Remote], warnings: inout [String]) throws -> String {
         if let override, !override.isEmpty { return RepositoryIdentity.normalize(override) }
         if let origin = RepositoryIdentity.origin(of: remotes) { return origin }
-        let path = repo.workDirectory ?? repo.gitDirectory
         warnings.append("the repository has no origin remote: naming it by its path; pass --repository URL so the gate can match it")
-        return RepositoryIdentity.normalize(path)
+        return RepositoryIdentity.byPath(of: repo)
     }
 
     /// A test record for a source and an outcome.

@@ -9,6 +9,12 @@ public enum RepositoryIdentity {
         return remote.map { normalize($0.url) }
     }
 
+    /// The identity of a repository known by nothing but its path (no origin remote): what `record`
+    /// names it by then, so only evidence recorded in this very repository matches.
+    public static func byPath(of repo: Repository) -> String {
+        normalize(repo.workDirectory ?? repo.gitDirectory)
+    }
+
     /// The normalised identity of a repository URL or path.
     ///
     /// - `https://`, `http://`, `ssh://`, `git://` URLs and scp-style `user@host:org/repo.git` become

@@ -71,19 +71,22 @@ public struct Gate {
         }
 
         let evidence = try collectEvidence(request, release: releaseCommit?.id)
-        let expectedRepository = request.policy.source.repository.map(RepositoryIdentity.normalize)
+        let namedRepository = request.policy.source.repository.map(RepositoryIdentity.normalize)
             ?? request.repositoryOverride.map(RepositoryIdentity.normalize)
             ?? RepositoryIdentity.origin(of: facts.remotes)
+        // Without a name, the repository is known by its path, as `record` names it then: evidence
+        // recorded anywhere else (a fork, another clone) does not match.
+        let expectedRepository = namedRepository ?? RepositoryIdentity.byPath(of: repo)
 
         var context = GateContext(
             repo: repo, request: request, facts: facts, releaseTag: releaseTag, releaseCommit: releaseCommit,
-            evidence: evidence, expectedRepository: expectedRepository)
+            evidence: evidence, expectedRepository: expectedRepository, expectedIsPath: namedRepository == nil)
         try context.selectRecords()
         let checks = try context.runChecks()
 
         // The tag's own (short) name, however it was asked for (`v1.0.0` or `refs/tags/v1.0.0`).
         let tagName = releaseTag?.name
-        let repository = expectedRepository ?? context.testRecords.first?.record.repository
+        let repository: String? = expectedRepository
         return AuditReport(
             formatVersion: 1,
             verdict: checks.contains { $0.status == .failed } ? .failed : .passed,

@@ -10,6 +10,8 @@ struct GateContext {
     let releaseCommit: Commit?
     let evidence: GateEvidence
     let expectedRepository: String?
+    /// The expected identity is the repository's path (no origin remote, no `repository` named).
+    let expectedIsPath: Bool
 
     /// Verified test records about this repository (or all, when the identity is unknown).
     var testRecords: [(record: TestRecord, sha256: String)] = []
@@ -26,7 +28,8 @@ struct GateContext {
     var policy: Policy { request.policy }
 
     init(repo: Repository, request: GateRequest, facts: RepositoryFacts, releaseTag: Tag?, releaseCommit: Commit?,
-         evidence: GateEvidence, expectedRepository: String?) {
+         evidence: GateEvidence, expectedRepository: String?, expectedIsPath: Bool = false) {
+        self.expectedIsPath = expectedIsPath
         self.repo = repo
         self.request = request
         self.facts = facts
@@ -143,6 +146,17 @@ struct GateContext {
                                evidence: named.map(\.1), facts: ["recorded": identities.first ?? ""])
         }
         let foreign = named.filter { !RepositoryIdentity.matches($0.0 ?? "", expected) }
+        if expectedIsPath {
+            if !foreign.isEmpty {
+                let names = Set(foreign.compactMap(\.0)).sorted().joined(separator: ", ")
+                return CheckResult(id: id, title: title, status: .failed,
+                                   reason: "the repository has no origin remote, so it is known by its path (\(expected)), and \(foreign.count) record(s) name another repository (\(names)): set `repository` in the policy or pass --repository URL",
+                                   evidence: foreign.map(\.1), facts: ["expected": expected])
+            }
+            return CheckResult(id: id, title: title, status: .warned,
+                               reason: "the repository has no origin remote: the evidence names it by its path (\(expected)); set `repository` in the policy, or record and gate with --repository URL",
+                               evidence: named.map(\.1), facts: ["expected": expected])
+        }
         if !foreign.isEmpty {
             let names = Set(foreign.compactMap(\.0)).sorted().joined(separator: ", ")
             return CheckResult(id: id, title: title, status: .failed,

@@ -56,7 +56,9 @@ public struct ReleaseHistoryAudit {
         if let since = request.since {
             releases = try Self.releases(releases, since: since, scheme: scheme, in: repo)
         }
+        // As the gate names it: the policy's repository, else the origin remote, else the path.
         let expectedRepository = policy.source.repository.map(RepositoryIdentity.normalize) ?? RepositoryIdentity.origin(of: facts.remotes)
+            ?? RepositoryIdentity.byPath(of: repo)
         releases.sort(by: Self.newestFirst)
         let byVersion = Dictionary(grouping: all.filter { $0.rcNumber != nil }, by: \.version)
 
