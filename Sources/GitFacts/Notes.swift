@@ -6,6 +6,9 @@ extension Repository {
     public static let evidenceNotesRef = "refs/notes/release-audit"
 
     /// The note attached to a commit under a notes ref, or nil when there is none.
+    ///
+    /// The whole note blob, as `git notes show` prints it: a NUL byte does not end it (libgit2's
+    /// note message is a C string, which would), and bytes that are not UTF-8 are replaced (U+FFFD).
     public func note(on commit: ObjectID, ref: String = Repository.evidenceNotesRef) throws -> String? {
         var oid = commit.oid
         var note: OpaquePointer?
@@ -13,7 +16,15 @@ extension Repository {
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try Libgit2.check(code, "git_note_read")
         defer { git_note_free(note) }
-        return git_note_message(note).map { String(cString: $0) }
+        return String(decoding: try noteBytes(note), as: UTF8.self)
+    }
+
+    /// Every byte of a note's blob.
+    private func noteBytes(_ note: OpaquePointer?) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        try Libgit2.check(git_blob_lookup(&blob, handle, git_note_id(note)), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        return Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
     }
 
     /// Appends one line to the note on a commit, creating the note (and the notes ref) if needed.
@@ -64,25 +75,35 @@ extension Repository {
         }
         defer { git_commit_free(parent) }
 
-        var existing = ""
+        // The note as bytes: git_note_commit_create takes a C string, which would cut the note
+        // (and the lines after it) at a NUL byte, so the blob, tree and commit are written here.
+        var existing: [UInt8] = []
         if let parent {
             var note: OpaquePointer?
             let code = git_note_commit_read(&note, handle, parent, &target)
             if code == 0 {
-                existing = git_note_message(note).map { String(cString: $0) } ?? ""
-                git_note_free(note)
+                defer { git_note_free(note) }
+                existing = try noteBytes(note)
             } else if code != GIT_ENOTFOUND.rawValue {
                 try Libgit2.check(code, "git_note_commit_read")
             }
         }
-        if !existing.isEmpty && !existing.hasSuffix("\n") { existing += "\n" }
-        let message = existing + line + "\n"
+        if let last = existing.last, last != UInt8(ascii: "\n") { existing.append(UInt8(ascii: "\n")) }
+        let message = existing + Array(line.utf8) + [UInt8(ascii: "\n")]
 
-        var newCommit = git_oid()
         var blob = git_oid()
+        let created = message.withUnsafeBytes { git_blob_create_from_buffer(&blob, handle, $0.baseAddress, $0.count) }
+        try Libgit2.check(created, "git_blob_create_from_buffer")
+        var tree = try notesTree(parent, with: blob, for: commit)
+        var treeObject: OpaquePointer?
+        try Libgit2.check(git_tree_lookup(&treeObject, handle, &tree), "git_tree_lookup")
+        defer { git_tree_free(treeObject) }
+        var newCommit = git_oid()
+        var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
         try Libgit2.check(
-            git_note_commit_create(&newCommit, &blob, handle, parent, signature, signature, &target, message, 1),
-            "git_note_commit_create")
+            git_commit_create(&newCommit, handle, nil, signature, signature, nil, Self.notesCommitMessage, treeObject,
+                              parents.count, &parents),
+            "git_commit_create")
 
         // Compare-and-swap under the ref's lock. When the ref did not exist, the expected value is
         // the zero id, which libgit2 reads as "must still not exist" (checked under the lock);
@@ -100,6 +121,58 @@ extension Repository {
             try Libgit2.check(code, "git_reference_create")
             return false
         }
+    }
+}
+
+extension Repository {
+    /// The message of a notes commit, as libgit2's git_note_commit_create writes it.
+    fileprivate static let notesCommitMessage = "Notes added by 'git_note_create' from libgit2"
+
+    /// The id of the notes tree of `parent` (empty when nil) with the note on `commit` set to `blob`.
+    ///
+    /// The note stays where it is found: notes trees may fan out (`ab/cdef...`), and a path is
+    /// followed as libgit2 reads notes, into a two-digit subtree when there is one, else to the
+    /// rest of the id at that level, where a new note goes too.
+    fileprivate func notesTree(_ parent: OpaquePointer?, with blob: git_oid, for commit: ObjectID) throws -> git_oid {
+        var out = git_oid()
+        guard let parent else {
+            var builder: OpaquePointer?
+            try Libgit2.check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
+            defer { git_treebuilder_free(builder) }
+            var id = blob
+            try Libgit2.check(git_treebuilder_insert(nil, builder, commit.hex, &id, GIT_FILEMODE_BLOB), "git_treebuilder_insert")
+            try Libgit2.check(git_treebuilder_write(&out, builder), "git_treebuilder_write")
+            return out
+        }
+        var root: OpaquePointer?
+        try Libgit2.check(git_commit_tree(&root, parent), "git_commit_tree")
+        defer { git_tree_free(root) }
+
+        var path = ""
+        var rest = Substring(commit.hex)
+        var tree = root
+        var subtrees: [OpaquePointer?] = []
+        defer { subtrees.forEach { git_tree_free($0) } }
+        while rest.count > 2, let entry = git_tree_entry_byname(tree, String(rest.prefix(2))),
+              git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+            var subtree: OpaquePointer?
+            try Libgit2.check(git_tree_lookup(&subtree, handle, git_tree_entry_id(entry)), "git_tree_lookup")
+            subtrees.append(subtree)
+            path += rest.prefix(2) + "/"
+            rest = rest.dropFirst(2)
+            tree = subtree
+        }
+        path += rest
+
+        var update = git_tree_update()
+        update.action = GIT_TREE_UPDATE_UPSERT
+        update.id = blob
+        update.filemode = GIT_FILEMODE_BLOB
+        try path.withCString { cPath in
+            update.path = cPath
+            try Libgit2.check(git_tree_create_updated(&out, handle, root, 1, &update), "git_tree_create_updated")
+        }
+        return out
     }
 }
 

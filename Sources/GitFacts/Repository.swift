@@ -444,9 +444,13 @@ public final class Repository {
     /// The work tree's state: tracked paths changed in the index or work tree, and untracked files.
     /// Ignored files are excluded. A bare repository has no work tree and nothing dirty.
     ///
-    /// Stricter than `git status` in one way: a tracked file marked assume-unchanged or
+    /// Stricter than `git status` in two ways: a tracked file marked assume-unchanged or
     /// skip-worktree (`git update-index`), which git stops comparing, is still compared, so a
-    /// change hidden that way (or a sparse checkout's missing files) makes the tree dirty.
+    /// change hidden that way (or a sparse checkout's missing files) makes the tree dirty; and
+    /// submodules are compared whatever `ignore` setting `.gitmodules` or the configuration
+    /// (`submodule.<name>.ignore`, `diff.ignoreSubmodules`) has, as `git status
+    /// --ignore-submodules=none` does: one checked out at another commit than its gitlink, or with
+    /// modified or untracked content, is a changed path.
     public func status() throws -> WorkTreeStatus {
         if git_repository_is_bare(handle) == 1 {
             return WorkTreeStatus(hasWorkTree: false, changedPaths: [], untrackedPaths: [])
@@ -482,7 +486,41 @@ public final class Repository {
             if status & GIT_STATUS_WT_NEW.rawValue != 0 { untracked.append(path) }
             if status & ~GIT_STATUS_WT_NEW.rawValue != 0 { changed.append(path) }
         }
+        // The list above honours each submodule's `ignore` setting, which the repository controls.
+        let listed = Set(changed).union(untracked.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
+        changed += try dirtySubmodulePaths().filter { !listed.contains($0) }
         return WorkTreeStatus(hasWorkTree: true, changedPaths: changed.sorted(), untrackedPaths: untracked.sorted())
+    }
+
+    /// The paths of the submodules that differ from their gitlinks or have local changes, with
+    /// every `ignore` setting overridden (GIT_SUBMODULE_IGNORE_NONE).
+    ///
+    /// libgit2 lists the submodules of `.gitmodules`, the configuration, the index and HEAD, so a
+    /// gitlink without a `.gitmodules` entry is one too (named by its path). One never initialised
+    /// (only WD_UNINITIALIZED) is not dirty, as in git.
+    private func dirtySubmodulePaths() throws -> [String] {
+        var submodules: [(name: String, path: String)] = []
+        let code = withUnsafeMutablePointer(to: &submodules) { list in
+            git_submodule_foreach(handle, { submodule, name, payload in
+                guard let submodule, let name, let payload, let path = git_submodule_path(submodule) else { return 0 }
+                payload.assumingMemoryBound(to: [(name: String, path: String)].self).pointee
+                    .append((String(cString: name), String(cString: path)))
+                return 0
+            }, list)
+        }
+        try Libgit2.check(code, "git_submodule_foreach")
+
+        let dirty = [GIT_SUBMODULE_STATUS_INDEX_ADDED, GIT_SUBMODULE_STATUS_INDEX_DELETED, GIT_SUBMODULE_STATUS_INDEX_MODIFIED,
+                     GIT_SUBMODULE_STATUS_WD_ADDED, GIT_SUBMODULE_STATUS_WD_DELETED, GIT_SUBMODULE_STATUS_WD_MODIFIED,
+                     GIT_SUBMODULE_STATUS_WD_INDEX_MODIFIED, GIT_SUBMODULE_STATUS_WD_WD_MODIFIED, GIT_SUBMODULE_STATUS_WD_UNTRACKED]
+            .reduce(UInt32(0)) { $0 | $1.rawValue }
+        var paths: [String] = []
+        for submodule in submodules {
+            var status: UInt32 = 0
+            try Libgit2.check(git_submodule_status(&status, handle, submodule.name, GIT_SUBMODULE_IGNORE_NONE), "git_submodule_status")
+            if status & dirty != 0 { paths.append(submodule.path) }
+        }
+        return paths
     }
 
     /// Clears, in the repository's in-memory index only, the bits that tell status not to look at

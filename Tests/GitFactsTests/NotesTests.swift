@@ -36,6 +36,72 @@ import Testing
         }
     }
 
+    /// A NUL byte in a note blob (written with git, which keeps every byte) must not end the note:
+    /// a line after it (a newer FAILED record, say) is as much part of it as `git notes show` says.
+    /// Bytes that are not UTF-8 are kept by an append, too.
+    @Test func aNoteIsReadAndExtendedWholePastANULByte() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            let commit = try git.id(git.commit("c1"))
+            var bytes = Array("line1\n\0junk\nline3 ".utf8)
+            bytes += [0xFF, 0x0A]  // not UTF-8
+            let file = dir.appendingPathComponent("note-blob")
+            try Data(bytes).write(to: file)
+            let blob = try git.git("hash-object", "-w", file.path)
+            try git.git("notes", "--ref=release-audit", "add", "-f", "-C", blob, commit.hex)
+            #expect(try git.git("notes", "--ref=release-audit", "list", commit.hex) == blob)
+            let shown = try git.run(["cat-file", "blob", blob])
+            #expect(shown.stdout == String(decoding: bytes, as: UTF8.self))
+
+            let repo = try git.open()
+            #expect(try repo.note(on: commit) == String(decoding: bytes, as: UTF8.self))
+            #expect(try repo.note(on: commit)?.contains("line3") == true)
+
+            try repo.appendNoteLine("line4", to: commit)
+            let extended = try git.git("notes", "--ref=release-audit", "list", commit.hex)
+            let written = try blobBytes(in: git, extended)
+            #expect(written == bytes + Array("line4\n".utf8))
+            #expect(try repo.note(on: commit) == String(decoding: written, as: UTF8.self))
+            #expect(try git.git("rev-list", "--count", "refs/notes/release-audit") == "2")
+            #expect(try git.git("fsck", "--strict", "--no-progress").isEmpty)
+        }
+    }
+
+    /// Appends find the note where git put it, even in a fanned-out notes tree (`ab/cdef...`, which
+    /// git writes once a notes tree is large), and replace it there rather than adding a second one.
+    @Test func appendsFindANoteInAFannedOutNotesTree() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            let commit = try git.id(git.commit("c1"))
+            let other = try git.id(git.commit("c2"))
+            let blob = try git.hashObject(type: "blob", "from git\n")
+            let hex = commit.hex
+            let inner = try git.git(["mktree"], stdin: "100644 blob \(blob)\t\(hex.dropFirst(2))\n")
+            let root = try git.git(["mktree"], stdin: "040000 tree \(inner)\t\(hex.prefix(2))\n")
+            let notes = try git.git("commit-tree", root, "-m", "fanned out")
+            try git.git("update-ref", Repository.evidenceNotesRef, notes)
+            #expect(try git.git("notes", "--ref=release-audit", "show", hex) == "from git")
+
+            let repo = try git.open()
+            try repo.appendNoteLine("appended", to: commit)
+            try repo.appendNoteLine("other", to: other)
+            #expect(try git.git("notes", "--ref=release-audit", "show", hex) == "from git\nappended")
+            #expect(try git.git("notes", "--ref=release-audit", "show", other.hex) == "other")
+            let paths = try git.git("ls-tree", "-r", "--name-only", Repository.evidenceNotesRef).split(separator: "\n")
+            #expect(Set(paths.map(String.init)) == ["\(hex.prefix(2))/\(hex.dropFirst(2))", other.hex])
+            #expect(try git.git("fsck", "--strict", "--no-progress").isEmpty)
+        }
+    }
+
+    /// The bytes of a blob, as `git cat-file blob` prints them.
+    private func blobBytes(in git: GitRepo, _ id: String) throws -> [UInt8] {
+        let out = try TemporaryDirectory(prefix: "blob")
+        let file = out.appending("blob")
+        _ = try runProcess("/bin/sh", ["-c", "git cat-file blob \"$1\" > \"$2\"", "sh", id, file.path],
+                           environment: git.environment(), currentDirectory: git.url)
+        return Array(try Data(contentsOf: file))
+    }
+
     /// 50 threads, each with its own `Repository`, append at once: the compare-and-swap on the
     /// notes ref must let every line in exactly once.
     @Test func fiftyConcurrentAppendersLeaveFiftyLines() throws {

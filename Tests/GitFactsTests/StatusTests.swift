@@ -92,6 +92,114 @@ import Testing
         }
     }
 
+    /// Ways a repository can tell status to look away from a submodule. A release built from a
+    /// submodule checked out at another commit than its gitlink is not a build of the commit, so
+    /// GitFacts looks anyway, as `git status --ignore-submodules=none` does.
+    enum SubmoduleHiding: String, CaseIterable, Sendable {
+        case gitmodulesIgnoreAll, configIgnoreAll, diffIgnoreSubmodulesAll, gitmodulesIgnoreDirty, gitmodulesIgnoreUntracked
+
+        func apply(to git: GitRepo) throws {
+            switch self {
+            case .gitmodulesIgnoreAll: try git.git("config", "-f", ".gitmodules", "submodule.sub.ignore", "all")
+            case .configIgnoreAll: try git.git("config", "submodule.sub.ignore", "all")
+            case .diffIgnoreSubmodulesAll: try git.git("config", "diff.ignoreSubmodules", "all")
+            case .gitmodulesIgnoreDirty: try git.git("config", "-f", ".gitmodules", "submodule.sub.ignore", "dirty")
+            case .gitmodulesIgnoreUntracked: try git.git("config", "-f", ".gitmodules", "submodule.sub.ignore", "untracked")
+            }
+            try git.commit("hide the submodule")
+        }
+    }
+
+    @Test(arguments: SubmoduleHiding.allCases)
+    func submodulesHiddenByIgnoreSettingsAreStillDirty(hiding: SubmoduleHiding) throws {
+        try withTemporaryDirectory { dir in
+            let (git, inner) = try superprojectWithSubmodule(in: dir)
+            try hiding.apply(to: git)
+            let repo = try git.open()
+            #expect(try repo.status().isClean)
+            try expectStatus(repo, matches: git)
+
+            // Untracked content in the submodule, then modified content, then its HEAD moved.
+            try inner.write("untracked-inside", "u\n")
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["sub"], "untracked content")
+            try inner.remove("untracked-inside")
+            try inner.write("s", "changed\n")
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["sub"], "modified content")
+            try inner.git("checkout", "-q", "--", "s")
+            #expect(try repo.status().isClean)
+            try inner.git("checkout", "-q", "HEAD~1")
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["sub"], "HEAD moved")
+            #expect(try repo.status().dirtyPaths == ["sub"])
+        }
+    }
+
+    /// `ignore = all` hides the moved submodule from plain `git status` (the attack), not from GitFacts.
+    @Test func gitStatusItselfLooksAwayFromAnIgnoredSubmodule() throws {
+        try withTemporaryDirectory { dir in
+            let (git, inner) = try superprojectWithSubmodule(in: dir)
+            try git.git("config", "submodule.sub.ignore", "all")
+            try inner.git("checkout", "-q", "HEAD~1")
+            #expect(try git.git("status", "--porcelain").isEmpty)
+            #expect(try git.git("status", "--porcelain", "--ignore-submodules=none") == " M sub")
+            #expect(try git.open().status().changedPaths == ["sub"])
+        }
+    }
+
+    /// A gitlink staged without any `.gitmodules` entry (`git add` of an embedded repository) is a
+    /// submodule too, and a config `ignore` under its path does not hide it either.
+    @Test func aGitlinkWithoutGitmodulesIsCompared() throws {
+        try withTemporaryDirectory { dir in
+            let sub = try GitRepo.create(in: dir, name: "sub")
+            try sub.commit("sub 1", files: ["s": "1\n"])
+            try sub.commit("sub 2", files: ["s": "2\n"])
+            let git = try GitRepo.create(in: dir, name: "super")
+            try git.commit("super 1", files: ["f": "1\n"])
+            try git.git("clone", "-q", "file://" + sub.path, git.url.appendingPathComponent("vendored").path)
+            try git.git("add", "vendored")
+            try git.commit("vendor a repository")
+            #expect(try git.git("ls-files", "-s", "vendored").hasPrefix("160000 "))
+            #expect(!FileManager.default.fileExists(atPath: git.url.appendingPathComponent(".gitmodules").path))
+            try git.git("config", "submodule.vendored.ignore", "all")
+            let repo = try git.open()
+            #expect(try repo.status().isClean)
+
+            let inner = GitRepo(existing: git.url.appendingPathComponent("vendored"))
+            try inner.git("checkout", "-q", "HEAD~1")
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["vendored"])
+            try inner.git("checkout", "-q", "main")
+            try inner.write("new", "u\n")
+            try expectStatus(repo, matches: git)
+            #expect(try repo.status().changedPaths == ["vendored"])
+        }
+    }
+
+    /// A submodule that was never initialised (an empty directory) is not dirty, in git or here.
+    @Test func anUninitialisedSubmoduleIsClean() throws {
+        try withTemporaryDirectory { dir in
+            let (git, _) = try superprojectWithSubmodule(in: dir)
+            let clone = try git.clone(into: "clone", options: [])
+            #expect(try clone.git("submodule", "status").hasPrefix("-"), "not initialised")
+            try expectStatus(try clone.open(), matches: clone)
+            #expect(try clone.open().status().isClean)
+        }
+    }
+
+    /// A superproject `super` with a submodule `sub` (two commits, the newer checked out), committed.
+    private func superprojectWithSubmodule(in dir: URL) throws -> (git: GitRepo, inner: GitRepo) {
+        let sub = try GitRepo.create(in: dir, name: "sub")
+        try sub.commit("sub 1", files: ["s": "1\n", "t": "1\n"])
+        try sub.commit("sub 2", files: ["s": "2\n"])
+        let git = try GitRepo.create(in: dir, name: "super")
+        try git.commit("super 1", files: ["f": "1\n"])
+        try git.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://" + sub.path, "sub")
+        try git.commit("add submodule")
+        return (git, GitRepo(existing: git.url.appendingPathComponent("sub")))
+    }
+
     @Test func mergeConflictIsDirty() throws {
         try withTemporaryDirectory { dir in
             let git = try GitRepo.create(in: dir)
@@ -162,10 +270,12 @@ import Testing
         }
     }
 
-    /// Compares with `git status --porcelain -z --no-renames --untracked-files=all`: `??` entries are
-    /// untracked, every other entry is changed, ignored files are not listed.
+    /// Compares with `git status --porcelain -z --no-renames --untracked-files=all --ignore-submodules=none`:
+    /// `??` entries are untracked, every other entry is changed, ignored files are not listed, and no
+    /// submodule setting hides a submodule.
     private func expectStatus(_ repo: Repository, matches git: GitRepo, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let entries = try git.nulSeparated("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all")
+        let entries = try git.nulSeparated("status", "--porcelain", "-z", "--no-renames", "--untracked-files=all",
+                                           "--ignore-submodules=none")
         let untracked = entries.filter { $0.hasPrefix("?? ") }.map { String($0.dropFirst(3)) }.sorted()
         let changed = entries.filter { !$0.hasPrefix("?? ") }.map { String($0.dropFirst(3)) }.sorted()
         let status = try repo.status()

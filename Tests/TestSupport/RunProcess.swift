@@ -33,11 +33,14 @@ public struct MissingExecutable: Error, CustomStringConvertible {
 ///   - environment: the child's complete environment; nil inherits this process's.
 ///   - currentDirectory: the child's working directory; nil inherits this process's.
 ///   - stdin: text fed to the child's standard input, which is otherwise `/dev/null`.
-/// - Throws: `ProcessFailure` only when the program cannot be started; a non-zero exit is returned.
+///   - timeout: seconds the child may run; then it is killed (SIGKILL) and the call throws. Nil waits forever.
+/// - Throws: `ProcessFailure` when the program cannot be started or runs past `timeout`; a non-zero
+///   exit is returned.
 public func runProcess(_ executable: String, _ arguments: [String],
                        environment: [String: String]? = nil,
                        currentDirectory: URL? = nil,
-                       stdin: String? = nil) throws -> ProcessOutput {
+                       stdin: String? = nil,
+                       timeout: TimeInterval? = defaultProcessTimeout) throws -> ProcessOutput {
     _ = ignoreSIGPIPEOnce
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try locateExecutable(executable, environment: environment))
@@ -59,6 +62,12 @@ public func runProcess(_ executable: String, _ arguments: [String],
         throw ProcessFailure(command: commandLine, status: -1, stderr: "cannot start: \(error)")
     }
 
+    // A hung child (a parser stuck on hostile input, say) must fail its test, not hang the suite.
+    let watchdog = Watchdog(pid: process.processIdentifier)
+    if let timeout {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { watchdog.fire() }
+    }
+
     let group = DispatchGroup()
     let errData = LockedData()
     let errReader = errPipe.fileHandleForReading
@@ -74,10 +83,17 @@ public func runProcess(_ executable: String, _ arguments: [String],
     let outData = readToEnd(outPipe.fileHandleForReading)
     group.wait()
     process.waitUntilExit()
+    if watchdog.finish() {
+        throw ProcessFailure(command: commandLine, status: process.terminationStatus,
+                             stderr: "killed after running longer than \(timeout ?? 0) s; stderr so far: \(String(decoding: errData.get(), as: UTF8.self))")
+    }
     return (process.terminationStatus,
             String(decoding: outData, as: UTF8.self),
             String(decoding: errData.get(), as: UTF8.self))
 }
+
+/// How long `runProcess` lets a child run unless told otherwise, in seconds.
+public let defaultProcessTimeout: TimeInterval = 60
 
 /// Everything until end of file, read with read(2) and retried on EINTR.
 ///
@@ -110,6 +126,33 @@ func locateExecutable(_ name: String, environment: [String: String]?) throws -> 
 
 /// A write to a pipe whose reader has exited must fail with EPIPE, not kill the test process.
 private let ignoreSIGPIPEOnce: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+/// Kills a child that runs too long, unless the caller saw it exit first.
+private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private let pid: pid_t
+    private var finished = false
+    private var fired = false
+
+    init(pid: pid_t) { self.pid = pid }
+
+    /// The timeout passed: kill the child if it has not been waited for.
+    func fire() {
+        lock.withLock {
+            guard !finished else { return }
+            fired = true
+            kill(pid, SIGKILL)
+        }
+    }
+
+    /// The child was waited for; returns whether the watchdog killed it.
+    func finish() -> Bool {
+        lock.withLock {
+            finished = true
+            return fired
+        }
+    }
+}
 
 /// Bytes handed from a reader thread to the waiting caller.
 private final class LockedData: @unchecked Sendable {

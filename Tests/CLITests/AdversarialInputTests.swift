@@ -1,0 +1,35 @@
+import AuditCore
+import Foundation
+import GitFacts
+import TestSupport
+import Testing
+
+/// Inputs an adversarial review built to make the tool record or accept what is not so, run end to
+/// end through the built binary.
+@Suite struct AdversarialInputTests {
+    /// A submodule hidden by `ignore = all` in `.gitmodules`, checked out at another commit than its
+    /// gitlink: the build is not of the commit, so `record build` and `record test` refuse the tree.
+    @Test func recordRefusesASubmoduleHiddenByIgnoreAll() throws {
+        let f = try GateFixture()
+        let library = try GitRepo.create(in: f.root, name: "library")
+        try library.commit("lib 1", files: ["lib.swift": "let version = 1\n"])
+        try library.commit("lib 2", files: ["lib.swift": "let version = 2\n"])
+        try f.git.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://" + library.path, "vendor/lib")
+        try f.git.git("config", "-f", ".gitmodules", "submodule.vendor/lib.ignore", "all")
+        try f.git.commit("Vendor the library, hidden from status")
+        try GitRepo(existing: f.git.url.appendingPathComponent("vendor/lib")).git("checkout", "-q", "HEAD~1")
+        #expect(try f.git.git("status", "--porcelain").isEmpty, "git status looks away")
+
+        for kind in ["build", "test"] {
+            let out = f.path("hidden-\(kind).json")
+            let key = f.keys.key(kind == "build" ? "release" : "ci")
+            let result = try f.tool(["record", kind, "--repo", f.repo, "--key", key, "--out", out, "--notes"]
+                                    + (kind == "test" ? ["--result", "passed"] : []))
+            #expect(result.status == 2, "\(kind): \(result.stderr)")
+            #expect(result.stderr == "release-audit: error: the work tree is dirty (1 path(s): vendor/lib); commit or stash them, or pass --allow-dirty to record them\n")
+            #expect(result.stdout.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: out), "\(kind) wrote \(out)")
+        }
+        #expect(try f.git.git("notes", "--ref=release-audit", "list").isEmpty)
+    }
+}
