@@ -104,7 +104,9 @@ public struct InspectReport: Codable, Sendable {
         } else {
             for (i, remote) in remotes.enumerated() { row(i == 0 ? "remotes" : "", "\(remote.name) \(remote.url)") }
         }
-        row("replace refs", replaceRefs.isEmpty ? "none" : "\(replaceRefs.joined(separator: ", ")) (present; never honoured)")
+        let shown = replaceRefs.prefix(5).joined(separator: ", ") + (replaceRefs.count > 5 ? ", ..." : "")
+        row("replace refs", replaceRefs.isEmpty ? "none"
+            : "\(replaceRefs.count): \(shown) (libgit2 never honours them; the gate fails when one touches what it audits; --json lists all)")
         return lines.joined(separator: "\n")
     }
 }
