@@ -16,6 +16,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidObjectID(String)
     /// The notes ref kept moving under us: concurrent writers never let us in.
     case notesContention(ref: String, attempts: Int)
+    /// A note is larger than release-audit reads (evidence notes are a few KiB a line).
+    case noteTooLarge(commit: String, bytes: Int, limit: Int)
     /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
     case libgit2(call: String, code: Int32, errorClass: Int32, message: String)
 
@@ -37,6 +39,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "'\(s)' is not a git object id (40 hexadecimal characters)"
         case .notesContention(let ref, let attempts):
             return "could not update \(ref) after \(attempts) attempts: other writers kept moving it; try again"
+        case .noteTooLarge(let commit, let bytes, let limit):
+            return "the note on \(commit) is \(bytes / (1024 * 1024)) MiB, larger than the \(limit / (1024 * 1024)) MiB an evidence note may be: someone padded it; remove the junk from refs/notes/release-audit"
         case .libgit2(let call, let code, let errorClass, let message):
             // Object database and zlib errors mean unreadable objects: a corrupt repository.
             let hint = errorClass == Self.odbErrorClass || errorClass == Self.zlibErrorClass

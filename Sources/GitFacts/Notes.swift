@@ -5,10 +5,16 @@ extension Repository {
     /// The notes ref release-audit keeps its evidence under.
     public static let evidenceNotesRef = "refs/notes/release-audit"
 
+    /// The largest note read: thousands of evidence lines. A larger one is refused (an error, not
+    /// skipped: skipping it could hide a newer FAILED record inside it).
+    public static let maxNoteBytes = 16 * 1024 * 1024
+
     /// The note attached to a commit under a notes ref, or nil when there is none.
     ///
     /// The whole note blob, as `git notes show` prints it: a NUL byte does not end it (libgit2's
     /// note message is a C string, which would), and bytes that are not UTF-8 are replaced (U+FFFD).
+    ///
+    /// - Throws: `GitError.noteTooLarge` past `maxNoteBytes`.
     public func note(on commit: ObjectID, ref: String = Repository.evidenceNotesRef) throws -> String? {
         var oid = commit.oid
         var note: OpaquePointer?
@@ -16,15 +22,19 @@ extension Repository {
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try Libgit2.check(code, "git_note_read")
         defer { git_note_free(note) }
-        return String(decoding: try noteBytes(note), as: UTF8.self)
+        return String(decoding: try noteBytes(note, of: commit), as: UTF8.self)
     }
 
     /// Every byte of a note's blob.
-    private func noteBytes(_ note: OpaquePointer?) throws -> [UInt8] {
+    private func noteBytes(_ note: OpaquePointer?, of commit: ObjectID) throws -> [UInt8] {
         var blob: OpaquePointer?
         try Libgit2.check(git_blob_lookup(&blob, handle, git_note_id(note)), "git_blob_lookup")
         defer { git_blob_free(blob) }
-        return Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob))))
+        let size = Int(git_blob_rawsize(blob))
+        if size > Self.maxNoteBytes {
+            throw GitError.noteTooLarge(commit: commit.hex, bytes: size, limit: Self.maxNoteBytes)
+        }
+        return Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size))
     }
 
     /// Appends one line to the note on a commit, creating the note (and the notes ref) if needed.
@@ -83,7 +93,7 @@ extension Repository {
             let code = git_note_commit_read(&note, handle, parent, &target)
             if code == 0 {
                 defer { git_note_free(note) }
-                existing = try noteBytes(note)
+                existing = try noteBytes(note, of: ObjectID(target))
             } else if code != GIT_ENOTFOUND.rawValue {
                 try Libgit2.check(code, "git_note_commit_read")
             }

@@ -86,6 +86,30 @@ extension Repository {
         return found
     }
 
+    /// Every file of this name anywhere in the commit's tree (`.gitattributes`, say), with its
+    /// contents: one walk of the tree. A file larger than `maxBytes` is returned cut to it.
+    public func files(named name: String, within commit: ObjectID, maxBytes: Int = 1 << 20) throws -> [(path: String, contents: Data)] {
+        let wanted = Array(name.utf8)
+        var found: [(path: String, contents: Data)] = []
+        var pending: [(tree: git_oid, prefix: [UInt8])] = [(try treeID(ofCommit: commit), [])]
+        while let (tree, prefix) = pending.popLast() {
+            for (entryName, entry) in try treeEntries(tree) {
+                if entry.isTree {
+                    pending.append((entry.id, prefix + entryName + [0x2F]))
+                } else if entryName == wanted, entry.mode == GIT_FILEMODE_BLOB || entry.mode == GIT_FILEMODE_BLOB_EXECUTABLE {
+                    var oid = entry.id
+                    var blob: OpaquePointer?
+                    try Libgit2.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
+                    defer { git_blob_free(blob) }
+                    let size = min(Int(git_blob_rawsize(blob)), maxBytes)
+                    found.append((String(decoding: prefix + entryName, as: UTF8.self),
+                                  Data(bytes: git_blob_rawcontent(blob), count: size)))
+                }
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
     private func removed(_ entry: Entry, at path: [UInt8], into changes: inout [ChangedPath]) throws {
         if entry.isTree {
             try compareTrees(entry.id, nil, prefix: path + [0x2F], into: &changes)

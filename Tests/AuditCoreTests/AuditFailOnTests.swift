@@ -7,8 +7,9 @@ import Testing
         // docs/audit.md documents these ids; renaming one breaks every --fail-on in the wild.
         #expect(FindingKind.allCases.map(\.rawValue) == [
             "missing-report", "untrusted-report", "failed-report", "tag-moved", "tag-recreated", "policy-changed",
-            "report-other-repository", "no-rc", "rc-after-ga", "rc-diverged", "rc-disallowed-paths", "rc-mismatch",
-            "lightweight-tag", "unsigned-tag", "unverified-tag-signature", "tag-not-commit", "not-on-release-branch",
+            "report-other-repository", "untrusted-evidence", "no-rc", "rc-after-ga", "rc-diverged", "rc-disallowed-paths", "rc-mismatch",
+            "lightweight-tag", "unsigned-tag", "unverified-tag-signature", "release-altered", "tag-not-commit",
+            "not-on-release-branch",
         ])
     }
 

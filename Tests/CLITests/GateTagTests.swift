@@ -104,7 +104,14 @@ import Testing
         try f.recordBuild("v1.0.0-final")
         let run = try f.gate()
         expectVerdict(run, 1)
-        expectCheck(run, "release.tag", .failed, mentioning: "recorded for tag v1.0.0-final, not v1.0.0")
+        // In the notes, a build of another tag on the same commit does not count for this release...
+        expectCheck(run, "build.source", .failed, mentioning: "builds of other tags only (v1.0.0-final)")
+        // ...and given as a file, it is this release's build evidence by the caller's word: refused.
+        let file = f.path("final-build.json")
+        try f.recordBuild("v1.0.0-final", ["--out", file])
+        let named = try f.gate("v1.0.0", ["--build-evidence", file])
+        expectVerdict(named, 1)
+        expectCheck(named, "release.tag", .failed, mentioning: "recorded for tag v1.0.0-final, not v1.0.0")
     }
 
     // MARK: release.rc-to-ga

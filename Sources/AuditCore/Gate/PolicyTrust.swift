@@ -29,8 +29,12 @@ extension TrustStore {
                 case .pem(let pem): return try PublicKey(pem: pem)
                 }
             }
-            for key in extraKeys[role] ?? [] where !roleKeys.contains(where: { $0.keyID == key.keyID }) {
-                roleKeys.append(key)
+            roleKeys += extraKeys[role] ?? []
+            // The same key listed twice (or a copy of its file) is one key: it can sign only once.
+            var seen = Set<String>()
+            roleKeys = roleKeys.filter { seen.insert($0.keyID).inserted }
+            if !roleKeys.isEmpty && trust.threshold > roleKeys.count {
+                throw InputProblem("trusted_keys.\(role.rawValue).threshold is \(trust.threshold), but only \(roleKeys.count) distinct key(s) are trusted for the role: it can never be met (is a key listed twice?)")
             }
             keys[role] = roleKeys
             thresholds[role] = trust.threshold
@@ -92,6 +96,12 @@ public enum VSAForReport {
             policyURI: policyURI, policyDigest: ["sha256": policy.sha256],
             inputAttestations: report.inputs.map { ResourceDescriptor(uri: $0.source, digest: ["sha256": $0.sha256]) },
             passed: report.verdict == .passed,
-            verifiedLevels: report.verdict == .passed ? ["RELEASE_AUDIT_TESTED_COMMIT"] : [])
+            verifiedLevels: report.verdict == .passed && testedCommitVerified(report) ? ["RELEASE_AUDIT_TESTED_COMMIT"] : [])
+    }
+
+    /// The level's claim, "built from the tested commit", holds only when both checks that make it
+    /// actually ran and passed (a policy without test evidence skips them).
+    static func testedCommitVerified(_ report: AuditReport) -> Bool {
+        ["test.result", "source.match", "build.source"].allSatisfy { id in report.checks.contains { $0.id == id && $0.status == .passed } }
     }
 }

@@ -19,6 +19,8 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     case policyChanged = "policy-changed"
     /// The report is about another repository than the one audited (a fork's gate, say).
     case reportOtherRepository = "report-other-repository"
+    /// The evidence the report used was not signed by keys the audit trusts for its role.
+    case untrustedEvidence = "untrusted-evidence"
 
     // From git alone.
     /// No release candidate of the version was tagged before the GA.
@@ -38,6 +40,9 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     /// The GA tag carries a signature block, and the policy requires signed tags; this release-audit
     /// does not verify tag signatures, so the requirement cannot be met.
     case unverifiedTagSignature = "unverified-tag-signature"
+    /// A replace ref changes what git builds for the GA (its commit, a file in it, or the tag
+    /// object), or another ref answers to the tag's name (`refs/heads/<tag>`, `refs/<tag>`).
+    case releaseAltered = "release-altered"
     /// The GA tag names a tree or a blob, not a commit.
     case tagNotCommit = "tag-not-commit"
     /// The GA commit is not reachable from any branch matching the policy's `source.branches`.

@@ -4,8 +4,8 @@ public enum HistoryMarkdown {
         let s = history.summary
         let headline = s.failed > 0 ? "❌" : s.noted > 0 ? "⚠️" : "✅"
         var md = "### \(headline) release-audit audit: \(s.releases) release(s), \(s.failed) failed\n\n"
-        md += "Policy `\(history.policy.name)` (sha256 `\(history.policy.sha256.prefix(12))`)"
-        if let since = history.since { md += ", releases since `\(since)`" }
+        md += "Policy \(Escape.markdownCode(history.policy.name)) (sha256 `\(history.policy.sha256.prefix(12))`)"
+        if let since = history.since { md += ", releases since \(Escape.markdownCode(since))" }
         md += ", newest first: \(s.clean) clean, \(s.noted) noted, \(s.failed) failed."
         if history.releaseBranches == nil { md += " Release branches not checked (the policy names no `source.branches`)." }
         md += "\n\n"
@@ -13,20 +13,21 @@ public enum HistoryMarkdown {
         md += "| Release | Date | Tag | Commit | Last RC | RC → GA | Changed paths |" + (branches ? " Branch |" : "") + " Report | Verdict |\n"
         md += "|---|---|---|---|---|---|---|" + (branches ? "---|" : "") + "---|---|\n"
         for r in history.releases {
-            let commit: String = r.commit.map { "`\($0.prefix(7))`" } ?? "-"
-            let rc: String = r.rc.map { "`\($0.tag)`" } ?? "-"
-            var cells: [String] = ["`\(r.tag)`", String(r.createdAt.prefix(10)), r.tagKind.rawValue, commit, rc]
-            cells += [HistoryTable.relation(r), HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])
-            cells.append(HistoryTable.reportCell(r))
+            // Every cell is escaped once: code spans only for strings that are safe in them.
+            let commit = r.commit.map { Escape.markdownCode(String($0.prefix(7))) } ?? "-"
+            let rc = r.rc.map { Escape.markdownCode($0.tag) } ?? "-"
+            var cells: [String] = [Escape.markdownCode(r.tag), Escape.markdown(String(r.createdAt.prefix(10))), Escape.markdown(r.tagKind.rawValue), commit, rc]
+            cells += ([HistoryTable.relation(r), HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])).map(Escape.markdown)
+            cells.append(Escape.markdown(HistoryTable.reportCell(r)))
             cells.append("\(icon(r.verdict)) \(r.verdict.rawValue)")
-            md += "| " + cells.map(ReportRendering.escape).joined(separator: " | ") + " |\n"
+            md += "| " + cells.joined(separator: " | ") + " |\n"
         }
         let withFindings = history.releases.filter { !$0.findings.isEmpty }
         if !withFindings.isEmpty {
             md += "\n#### Findings\n\n"
             for r in withFindings {
                 for f in r.findings {
-                    md += "- `\(r.tag)` \(f.fails ? "❌" : "⚠️") **\(f.kind.rawValue)**: \(ReportRendering.escape(f.message))\n"
+                    md += "- \(Escape.markdownCode(r.tag)) \(f.fails ? "❌" : "⚠️") **\(f.kind.rawValue)**: \(Escape.markdown(f.message))\n"
                 }
             }
         }
@@ -34,8 +35,8 @@ public enum HistoryMarkdown {
         if !disallowed.isEmpty {
             md += "\n#### Paths changed from RC to GA that the policy does not allow\n\n"
             for r in disallowed {
-                let list = r.changedPaths.filter { $0.allowedBy == nil }.map { "`\($0.path)` (\($0.kind))" }
-                md += "- `\(r.rc?.tag ?? "-")` → `\(r.tag)`: \(list.joined(separator: ", "))\n"
+                let list = r.changedPaths.filter { $0.allowedBy == nil }.map { "\(Escape.markdownCode($0.path)) (\($0.kind))" }
+                md += "- \(Escape.markdownCode(r.rc?.tag ?? "-")) → \(Escape.markdownCode(r.tag)): \(list.joined(separator: ", "))\n"
             }
         }
         if !s.findings.isEmpty {

@@ -7,8 +7,8 @@ public enum HistoryTable {
     public static func render(_ history: ReleaseHistory, colour: Bool) -> String {
         let paint = Paint(enabled: colour)
         var lines: [String] = []
-        let since = history.since.map { ", since \($0)" } ?? ""
-        lines.append("release-audit audit: \(history.releases.count) release(s)\(since), policy \(history.policy.name) (sha256 \(history.policy.sha256.prefix(12))), newest first")
+        let since = history.since.map { ", since \(Escape.terminal($0))" } ?? ""
+        lines.append("release-audit audit: \(history.releases.count) release(s)\(since), policy \(Escape.terminal(history.policy.name)) (sha256 \(history.policy.sha256.prefix(12))), newest first")
         // Without release branches in the policy there is no BRANCH column (and a line says so).
         let branches = history.releaseBranches != nil
         let header = ["TAG", "DATE", "KIND", "COMMIT", "RC", "RELATION", "PATHS"] + (branches ? ["BRANCH"] : []) + ["REPORT", "VERDICT"]
@@ -16,7 +16,7 @@ public enum HistoryTable {
             [release.tag, String(release.createdAt.prefix(10)), release.tagKind.rawValue,
              release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", relation(release), paths(release)]
                 + (branches ? [branch(release)] : []) + [reportCell(release), release.verdict.rawValue]
-        }
+        }.map { $0.map(Escape.terminal) }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String], verdict: ReleaseVerdict?) -> String {
             var parts: [String] = []
@@ -31,7 +31,7 @@ public enum HistoryTable {
             lines.append(line(row, verdict: release.verdict))
             for finding in release.findings {
                 let mark = finding.fails ? paint.red("fail") : paint.yellow("note")
-                lines.append("    \(mark) \(finding.kind.rawValue): \(finding.message)")
+                lines.append("    \(mark) \(finding.kind.rawValue): \(Escape.terminal(finding.message))")
             }
         }
         lines.append("")

@@ -12,9 +12,12 @@ public struct ReleaseHistoryRequest: Sendable {
     /// Audit only the releases whose version is not lower than this tag's.
     public var since: String?
     public var failOn: FailOn
+    /// The keys trusted to have signed the evidence a report used (tester, builder); nil: the policy's.
+    public var evidenceTrust: TrustStore?
 
     public init(policy: LoadedPolicy, reportKeys: [PublicKey], reportThreshold: Int = 1, reportsDirectory: String?,
-                since: String? = nil, failOn: FailOn = .default) {
+                since: String? = nil, failOn: FailOn = .default, evidenceTrust: TrustStore? = nil) {
+        self.evidenceTrust = evidenceTrust
         self.policy = policy
         self.reportKeys = reportKeys
         self.reportThreshold = reportThreshold
@@ -57,6 +60,7 @@ public struct ReleaseHistoryAudit {
             releases = try Self.releases(releases, since: since, scheme: scheme, in: repo)
         }
         // As the gate names it: the policy's repository, else the origin remote, else the path.
+        let evidenceTrust = try request.evidenceTrust ?? TrustStore.from(policy: request.policy)
         let expectedRepository = policy.source.repository.map(RepositoryIdentity.normalize) ?? RepositoryIdentity.origin(of: facts.remotes)
             ?? RepositoryIdentity.byPath(of: repo)
         releases.sort(by: Self.newestFirst)
@@ -98,8 +102,9 @@ public struct ReleaseHistoryAudit {
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
             var context = ReleaseContext(repo: repo, policy: request.policy, ga: ga, selection: selection,
-                                         candidates: candidates, graph: graph, expectedRepository: expectedRepository)
-            try context.auditGit(branches: branches, reachability: reachability)
+                                         candidates: candidates, graph: graph, expectedRepository: expectedRepository,
+                                         evidenceTrust: evidenceTrust)
+            try context.auditGit(branches: branches, reachability: reachability, replaceRefs: facts.replaceRefs)
             context.auditReports(reports)
             audited.append(context.result(failing: failing))
         }
@@ -166,6 +171,8 @@ struct ReleaseContext {
     let graph: CommitGraph?
     /// The identity reports must name: the policy's `source.repository`, else the origin remote.
     let expectedRepository: String?
+    /// Whose signatures on the evidence a report used count.
+    let evidenceTrust: TrustStore
 
     var policy: Policy { loaded.policy }
     var findings: [(FindingKind, String)] = []
@@ -176,8 +183,9 @@ struct ReleaseContext {
     var report: StoredReportSummary?
 
     init(repo: Repository, policy: LoadedPolicy, ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag],
-         graph: CommitGraph?, expectedRepository: String?) {
+         graph: CommitGraph?, expectedRepository: String?, evidenceTrust: TrustStore) {
         self.expectedRepository = expectedRepository
+        self.evidenceTrust = evidenceTrust
         self.repo = repo
         self.loaded = policy
         self.ga = ga
@@ -190,8 +198,14 @@ struct ReleaseContext {
 
     // MARK: From git
 
-    mutating func auditGit(branches: [(name: String, target: ObjectID)], reachability: TipReachability?) throws {
+    mutating func auditGit(branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
+                           replaceRefs: [String] = []) throws {
         let tag = ga.tag
+        let integrity = try ReleaseIntegrity.check(tag: tag.name, commits: tag.commit.map { [$0] } ?? [], tagObject: tag.tagObjectID,
+                                                   in: repo, replaceRefs: replaceRefs)
+        if let problem = integrity.problem {
+            findings.append((.releaseAltered, "\(name): \(problem)"))
+        }
         if !tag.isAnnotated {
             findings.append((.lightweightTag, "\(name) is a lightweight tag: it has no tagger, date or message, and can be re-made without trace"
                 + (policy.tag.annotated || policy.tag.signed ? "; the policy requires \(policy.tag.signed ? "signed" : "annotated") tags" : "")))
@@ -281,9 +295,10 @@ struct ReleaseContext {
         }
         // The report that counts: the latest unmoved one made here under an accepted policy; failing
         // that, the latest unmoved one, else the latest (each of which then fails with its reason).
-        let (loaded, expected) = (self.loaded, expectedRepository)
+        let (loaded, expected, evidenceTrust) = (self.loaded, expectedRepository, self.evidenceTrust)
         let counts = { (r: ReportStatement.Verified) in
             loaded.acceptsReport(madeUnder: r.report.policy.sha256) && Self.isOurs(r.report, expected: expected)
+                && ReportBinding.signers(r.report, trust: evidenceTrust).status != .failed
         }
         let chosen = latestFirst.first { $0.1 == .unmoved && counts($0.0.verified) }
             ?? latestFirst.first { $0.1 == .unmoved } ?? latestFirst[0]
@@ -308,6 +323,10 @@ struct ReleaseContext {
             findings.append((.policyChanged, "the report was made under policy \(audited.policy.name) (sha256 \(audited.policy.sha256.prefix(12))), not \(loaded.name) (\(loaded.sha256.prefix(12))), and the policy does not accept it (reports.accepted_policies): it does not count"))
         } else if sha256Hex(Data(audited.policy.content.utf8)) != audited.policy.sha256.lowercased() {
             findings.append((.policyChanged, "the report's policy text does not have the digest it claims: it does not count"))
+        }
+        let signers = ReportBinding.signers(audited, trust: evidenceTrust)
+        if signers.status == .failed {
+            findings.append((.untrustedEvidence, "the report (\(stored.source)) used evidence not signed by keys trusted here: \(signers.reason)"))
         }
         if !isOurs(audited) {
             findings.append((.reportOtherRepository, expectedRepository == nil

@@ -71,7 +71,7 @@ public struct InspectReport: Codable, Sendable {
     /// A readable summary for people.
     public var text: String {
         var lines: [String] = []
-        func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value) }
+        func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 14, withPad: " ", startingAt: 0) + Escape.terminal(value)) }
         row("repository", repository)
         row("revision", revision)
         row("commit", commit)

@@ -5,16 +5,16 @@ public enum ReportRendering {
     /// One line per check, then the verdict.
     public static func text(_ report: AuditReport, reportPath: String?) -> String {
         var lines: [String] = []
-        let release = report.release.tag ?? report.release.commit.map { String($0.prefix(12)) } ?? "(unknown)"
-        lines.append("release-audit gate: \(release) (\(report.release.commit?.prefix(12) ?? "no commit")), policy \(report.policy.name)")
+        let release = Escape.terminal(report.release.tag ?? report.release.commit.map { String($0.prefix(12)) } ?? "(unknown)")
+        lines.append("release-audit gate: \(release) (\(Escape.terminal(String(report.release.commit?.prefix(12) ?? "no commit")))), policy \(Escape.terminal(report.policy.name))")
         let width = report.checks.map(\.id.count).max() ?? 10
         for check in report.checks {
-            lines.append("  \(check.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(check.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.reason)")
+            lines.append("  \(check.status.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(check.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(Escape.terminal(check.reason))")
             for path in check.paths ?? [] where path.allowedBy == nil {
-                lines.append("          \(String(repeating: " ", count: width))  not allowed: \(path.path) (\(path.kind))")
+                lines.append("          \(String(repeating: " ", count: width))  not allowed: \(Escape.terminal(path.path)) (\(path.kind))")
             }
         }
-        lines.append("verdict: \(report.verdict.rawValue)" + (reportPath.map { "  (signed report: \($0))" } ?? ""))
+        lines.append("verdict: \(report.verdict.rawValue)" + (reportPath.map { "  (signed report: \(Escape.terminal($0)))" } ?? ""))
         return lines.joined(separator: "\n")
     }
 
@@ -22,10 +22,10 @@ public enum ReportRendering {
     public static func markdown(_ report: AuditReport, reportPath: String?) -> String {
         let icon = report.verdict == .passed ? "✅" : "❌"
         let release = report.release.tag ?? report.release.commit ?? "(unknown)"
-        var md = "### \(icon) release-audit: `\(release)` \(report.verdict.rawValue)\n\n"
-        md += "Release commit `\(report.release.commit ?? "-")`"
-        if let tested = report.tested { md += ", tested commit `\(tested.commit)`" }
-        md += ", policy `\(report.policy.name)` (sha256 `\(report.policy.sha256.prefix(12))`).\n\n"
+        var md = "### \(icon) release-audit: \(Escape.markdownCode(release)) \(report.verdict.rawValue)\n\n"
+        md += "Release commit \(Escape.markdownCode(report.release.commit ?? "-"))"
+        if let tested = report.tested { md += ", tested commit \(Escape.markdownCode(tested.commit))" }
+        md += ", policy \(Escape.markdownCode(report.policy.name)) (sha256 \(Escape.markdownCode(String(report.policy.sha256.prefix(12))))).\n\n"
         md += "| Check | Status | Reason |\n|---|---|---|\n"
         for check in report.checks {
             md += "| `\(check.id)` | \(statusIcon(check.status)) \(check.status.rawValue) | \(escape(check.reason)) |\n"
@@ -33,9 +33,9 @@ public enum ReportRendering {
         let disallowed = report.checks.flatMap { $0.paths ?? [] }.filter { $0.allowedBy == nil }
         if !disallowed.isEmpty {
             md += "\nPaths not allowed by the policy:\n\n"
-            for p in disallowed { md += "- `\(p.path)` (\(p.kind))\n" }
+            for p in disallowed { md += "- \(Escape.markdownCode(p.path)) (\(p.kind))\n" }
         }
-        if let reportPath { md += "\nSigned report: `\(reportPath)`\n" }
+        if let reportPath { md += "\nSigned report: \(Escape.markdownCode(reportPath))\n" }
         return md
     }
 
@@ -63,7 +63,5 @@ public enum ReportRendering {
         }
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    static func escape(_ s: String) -> String { Escape.markdown(s) }
 }

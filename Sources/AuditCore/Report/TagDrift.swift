@@ -28,6 +28,20 @@ public enum TagDrift {
         return .unmoved
     }
 
+    /// The check `verify --repo` adds beside `release.tag-unmoved`: git, asked for the tag now,
+    /// builds what was audited (no replace ref on the commits, their files or the tag object; no
+    /// ref that shadows the tag's name).
+    public static func integrityCheck(_ report: AuditReport, in repo: Repository) throws -> CheckResult {
+        let id = "release.unaltered", title = "No replace ref or look-alike ref changes what git builds for the tag"
+        let integrity = try ReleaseIntegrity.check(
+            tag: report.release.tag, commits: [report.release.commit, report.tested?.commit].compactMap { $0.flatMap { try? ObjectID(hex: $0) } },
+            tagObject: report.release.tagObject.flatMap { try? ObjectID(hex: $0) }, in: repo, replaceRefs: try repo.facts().replaceRefs)
+        if let problem = integrity.problem {
+            return CheckResult(id: id, title: title, status: .failed, reason: "\(report.release.tag ?? "the release"): \(problem)")
+        }
+        return CheckResult(id: id, title: title, status: .passed, reason: "no replace ref touches the audited objects, and no other ref answers to the tag's name")
+    }
+
     /// The check `verify --repo` and `audit` add: the tag exists, peels to the audited commit and
     /// is the same tag object. A moved or re-created tag is FAILED.
     public static func check(_ report: AuditReport, in repo: Repository) throws -> CheckResult {

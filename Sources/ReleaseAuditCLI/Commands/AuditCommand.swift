@@ -23,9 +23,10 @@ struct AuditCommand: ParsableCommand {
             release-audit. --since selects by version, never by a tag's date.
 
             Findings: missing-report, untrusted-report, failed-report, tag-moved, tag-recreated, \
-            policy-changed, report-other-repository, no-rc, rc-after-ga, rc-diverged, \
+            policy-changed, report-other-repository, untrusted-evidence, no-rc, rc-after-ga, rc-diverged, \
             rc-disallowed-paths, rc-mismatch, lightweight-tag, unsigned-tag, \
-            unverified-tag-signature, tag-not-commit, not-on-release-branch (docs/audit.md). \
+            unverified-tag-signature, release-altered, tag-not-commit, not-on-release-branch \
+            (docs/audit.md). \
             --fail-on default fails on every finding except the informational ones: rc-after-ga, \
             no-rc when the policy's rc.match is off, lightweight-tag unless the policy requires \
             annotated or signed tags. A release is CLEAN (no finding), NOTED (only \
@@ -57,6 +58,12 @@ struct AuditCommand: ParsableCommand {
             help: ArgumentHelp("Public keys trusted to sign reports (the auditor role), on top of the policy's. --trusted-key is the same option.", valueName: "pub"))
     var auditorKey: [String] = []
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Keys trusted to have signed the test evidence the reports used, on top of the policy's.", valueName: "pub"))
+    var testerKey: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Keys trusted to have signed the build evidence the reports used, on top of the policy's.", valueName: "pub"))
+    var builderKey: [String] = []
+
     @Option(help: ArgumentHelp("Audit only the releases whose version is not lower than this tag's (never by date).", valueName: "tag"))
     var since: String?
 
@@ -85,7 +92,11 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let passed = try reportingErrors { () -> Bool in
             let loadedPolicy = try Policy.load(nameOrPath: policy)
-            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: [.auditor: try auditorKey.map { try PublicKey.load(from: $0) }])
+            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: [
+                .auditor: try auditorKey.map { try PublicKey.load(from: $0) },
+                .tester: try testerKey.map { try PublicKey.load(from: $0) },
+                .builder: try builderKey.map { try PublicKey.load(from: $0) },
+            ])
             let repo = try repository.open()
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw InputError("\(output) already exists: pass --force to replace it")
@@ -97,7 +108,7 @@ struct AuditCommand: ParsableCommand {
 
             let history = try ReleaseHistoryAudit(repo: repo).run(ReleaseHistoryRequest(
                 policy: loadedPolicy, reportKeys: trust.keys(for: .auditor), reportThreshold: trust.threshold(for: .auditor),
-                reportsDirectory: directory, since: since, failOn: try FailOn(parsing: failOn)))
+                reportsDirectory: directory, since: since, failOn: try FailOn(parsing: failOn), evidenceTrust: trust))
             for item in history.ignoredReports {
                 Diagnostics.warning("ignored \(item.source): \(item.reason)")
             }

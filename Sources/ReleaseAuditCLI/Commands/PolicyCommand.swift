@@ -17,7 +17,9 @@ struct PolicyCommand: ParsableCommand {
             discussion: """
                 Reads a preset (\(Policy.presetNames.joined(separator: ", "))) or a policy file (YAML or JSON) \
                 strictly: an unknown key, a wrong type, or a bad glob, tag pattern or duration is an error \
-                naming the file, the line and the key, and the exit status is 2.
+                naming the file, the line and the key, and the exit status is 2. The trusted keys are \
+                loaded too: a key that cannot be read, one key in two roles, or a threshold that the \
+                distinct keys can never meet is an error.
 
                 Examples:
                   release-audit policy check exact-commit
@@ -35,6 +37,7 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let loaded = try Policy.load(nameOrPath: policy)
+                _ = try TrustStore.from(policy: loaded)  // the keys load, each role has its own, thresholds can be met
                 if loaded.policy.tag.signed {
                     Diagnostics.warning("tag.signed: true cannot be met: this release-audit does not verify tag signatures yet, so release.tag always FAILS under this policy")
                 }

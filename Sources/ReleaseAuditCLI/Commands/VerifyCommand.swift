@@ -12,7 +12,9 @@ struct VerifyCommand: ParsableCommand {
             Checks the report's signature against the trusted auditor keys, that the report is \
             about the release asked for (--release: its own tag, never the file name), that the \
             policy text it carries has the digest it claims and, with --policy, that it was made \
-            under that policy (or one the policy accepts in reports.accepted_policies). With \
+            under that policy (or one the policy accepts in reports.accepted_policies) and that the \
+            evidence it used was signed by the policy's tester and builder keys (plus --tester-key, \
+            --builder-key). With \
             --repo, also that the report names this repository (its origin remote, or \
             --repository) and that the tag still names the audited commit through the same tag \
             object: a tag moved or re-created since the audit is FAILED.
@@ -37,8 +39,14 @@ struct VerifyCommand: ParsableCommand {
             help: ArgumentHelp("Public keys trusted to sign reports (the auditor role). --trusted-key is the same option.", valueName: "pub"))
     var auditorKey: [String] = []
 
-    @Option(help: ArgumentHelp("The policy the report must have been made under (a preset name or a file); its trusted_keys.auditor keys are trusted too.", valueName: "policy"))
+    @Option(help: ArgumentHelp("The policy the report must have been made under (a preset name or a file); its trusted_keys (auditor for the report, tester and builder for the evidence it used) are trusted too.", valueName: "policy"))
     var policy: String?
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Keys trusted to have signed the report's test evidence, on top of the policy's.", valueName: "pub"))
+    var testerKey: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Keys trusted to have signed the report's build evidence, on top of the policy's.", valueName: "pub"))
+    var builderKey: [String] = []
 
     @Option(name: .customLong("repo"), help: ArgumentHelp("Also check the repository's tag and identity against the report.", valueName: "dir"))
     var repo: String?
@@ -57,10 +65,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let ok = try reportingErrors { () -> Bool in
             let loadedPolicy = try policy.map { try Policy.load(nameOrPath: $0) }
-            var keys = try auditorKey.map { try PublicKey.load(from: $0) }
-            if let loadedPolicy {
-                keys += try TrustStore.from(policy: loadedPolicy).keys(for: .auditor)
-            }
+            let extra: [Role: [PublicKey]] = [
+                .auditor: try auditorKey.map { try PublicKey.load(from: $0) },
+                .tester: try testerKey.map { try PublicKey.load(from: $0) },
+                .builder: try builderKey.map { try PublicKey.load(from: $0) },
+            ]
+            let trust = try TrustStore.from(policy: loadedPolicy ?? Policy.load(nameOrPath: Policy.defaultName), extraKeys: extra)
+            let keys = trust.keys(for: .auditor)
+            let checksSigners = loadedPolicy != nil || !testerKey.isEmpty || !builderKey.isEmpty
             if keys.isEmpty { throw InputError("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
             let threshold = loadedPolicy.map { $0.policy.trustedKeys.auditor.threshold } ?? 1
             let envelopes = try EvidenceSource.load(path: report)
@@ -81,9 +93,11 @@ struct VerifyCommand: ParsableCommand {
             var checks = [
                 ReportBinding.release(verified.report, release: release, expectedRepository: expected, requireRepository: repository != nil),
                 ReportBinding.policy(verified.report, demanded: loadedPolicy),
+                ReportBinding.signers(verified.report, trust: checksSigners ? trust : nil),
             ]
             if let repository {
                 checks.append(try TagDrift.check(verified.report, in: repository))
+                checks.append(try TagDrift.integrityCheck(verified.report, in: repository))
             }
             try print(verified, added: checks)
             return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }

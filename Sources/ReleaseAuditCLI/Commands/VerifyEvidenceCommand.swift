@@ -62,7 +62,7 @@ struct VerifyEvidenceCommand: ParsableCommand {
             if json {
                 print(try JSONOutput.string(summaries))
             } else {
-                summaries.forEach { print($0.text) }
+                summaries.forEach { print(Escape.terminal($0.text)) }
             }
             return results.allSatisfy(\.isVerified)
         }

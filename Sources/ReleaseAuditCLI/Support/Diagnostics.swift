@@ -16,14 +16,14 @@ enum Diagnostics {
 
     /// A one-line error on stderr (`release-audit: error: ...`), plus an `::error::` annotation under GitHub Actions.
     static func error(_ message: String) {
-        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        let oneLine = Escape.terminal(message.replacingOccurrences(of: "\n", with: " "))
         printError("release-audit: error: \(oneLine)")
         if inGitHubActions { workflowCommand("::error::\(escapeWorkflowData(oneLine))") }
     }
 
     /// A one-line warning on stderr, plus a `::warning::` annotation under GitHub Actions.
     static func warning(_ message: String) {
-        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        let oneLine = Escape.terminal(message.replacingOccurrences(of: "\n", with: " "))
         printError("release-audit: warning: \(oneLine)")
         if inGitHubActions { workflowCommand("::warning::\(escapeWorkflowData(oneLine))") }
     }
@@ -46,7 +46,7 @@ enum Diagnostics {
 
     /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
     static func escapeWorkflowData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25")
+        Escape.terminal(s).replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D")
             .replacingOccurrences(of: "\n", with: "%0A")
     }

@@ -1,0 +1,55 @@
+/// Escaping for where a string from a repository or from evidence goes (paths, tag names, test
+/// names, reasons that quote them). Each output medium has one escaper, and every such string
+/// passes through it.
+public enum Escape {
+    /// For a terminal or a log line: control characters (C0, DEL, C1), line and paragraph
+    /// separators and bidirectional overrides become visible `\n`, `\t`, `\r` or `\u{1B}`, so a
+    /// string can neither start a new line (a fake `::error::` workflow command, a fake check) nor
+    /// move the cursor, clear the screen or reorder what is shown.
+    public static func terminal(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where needsEscape(c): out += "\\u{\(String(c.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// For Markdown text (a table cell, a list item): terminal escaping (so no new line, hence no
+    /// heading or list of its own), then `&`, `<`, `>` as entities (no HTML), and backslashes before
+    /// the characters that make links, images, emphasis, code, strike-through, math or a new table
+    /// cell (`\ ` * _ [ ] | ~ $`).
+    public static func markdown(_ s: String) -> String {
+        var out = ""
+        for c in terminal(s).unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "$":
+                out += "\\"
+                out.unicodeScalars.append(c)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Markdown inline code for a string when that is safe (no backtick, no `|`, nothing
+    /// `terminal` would escape), else the string as escaped Markdown text.
+    public static func markdownCode(_ s: String) -> String {
+        if !s.isEmpty, !s.contains("`"), !s.contains("|"), !s.unicodeScalars.contains(where: needsEscape) { return "`\(s)`" }
+        return markdown(s)
+    }
+
+    static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+            || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
+    }
+}
