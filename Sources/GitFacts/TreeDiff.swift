@@ -125,7 +125,7 @@ extension Repository {
 
     private static func change(_ path: [UInt8], _ kind: ChangeKind, old: Entry?, new: Entry?) -> ChangedPath {
         ChangedPath(path: String(decoding: path, as: UTF8.self), kind: kind,
-                    oldID: old.map { ObjectID($0.id) }, newID: new.map { ObjectID($0.id) })
+                    oldID: old.map { ObjectID($0.id) }, newID: new.map { ObjectID($0.id) }, newMode: new.map { $0.mode.rawValue })
     }
 
     /// A tree's entries, names as bytes (git names are bytes, not always UTF-8).

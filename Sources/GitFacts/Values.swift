@@ -124,6 +124,12 @@ public struct ChangedPath: Hashable, Sendable, Codable {
     public var oldID: ObjectID?
     /// The object id after the change (nil when deleted).
     public var newID: ObjectID?
+    /// The git file mode after the change (`0o100644`, `0o100755`, `0o120000` for a symbolic link,
+    /// `0o160000` for a submodule); nil when deleted.
+    public var newMode: UInt32?
+
+    /// Whether the path is a regular file after the change (or gone).
+    public var isRegularFileOrGone: Bool { newMode == nil || newMode == 0o100644 || newMode == 0o100755 }
 }
 
 /// The state of the work tree against HEAD and the index, ignored files excluded.

@@ -384,6 +384,17 @@ import Testing
         expectCheck(glob, "source.match", .failed, "cmd/server/version.go (added)", "added: true")
         try fixture.write("added.yml", "version: 1\nsource:\n  match: allowed-diff\n  allowed_paths: [VERSION, {path: cmd/server/version.go, added: true}]\n")
         try gate(fixture, "added-ok", release: "v1.0.1", policy: "added.yml", extra: HardeningFixture.trustEvidence, status: 0)
+
+        // A symbolic link is never a version file, even where a new file may appear.
+        try FileManager.default.createSymbolicLink(atPath: fixture.path("widget/docs-link"), withDestinationPath: "/etc/passwd")
+        try fixture.git.git("add", "docs-link")
+        try fixture.git.git("commit", "-q", "-m", "link")
+        try fixture.git.tag("v1.0.2", message: "1.0.2")
+        try fixture.recordBuild("v1.0.2", out: "evidence/build-link.json")
+        try fixture.write("link.yml", "version: 1\nsource:\n  match: allowed-diff\n  allowed_paths: [VERSION, {path: cmd/server/version.go, added: true}, {path: docs-link, added: true}]\n")
+        let link = try gate(fixture, "added-link", release: "v1.0.2", policy: "link.yml", build: ["evidence/build-link.json"],
+                            extra: HardeningFixture.trustEvidence, status: 1)
+        expectCheck(link, "source.match", .failed, "docs-link (added)")
     }
 
     // MARK: 11. tag.signed is never met by an unverified block

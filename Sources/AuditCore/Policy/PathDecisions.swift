@@ -6,7 +6,8 @@ extension Policy.Source {
     public func decisions(for changes: [ChangedPath]) -> [PathDecision] {
         changes.map { change in
             PathDecision(path: change.path, kind: change.kind.rawValue,
-                         allowedBy: allowance(for: change.path, kind: change.kind)?.pattern)
+                         // A symbolic link or a submodule is never a version bump, even where a file may be.
+                         allowedBy: change.isRegularFileOrGone ? allowance(for: change.path, kind: change.kind)?.pattern : nil)
         }
     }
 }
