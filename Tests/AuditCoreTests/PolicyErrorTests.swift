@@ -175,7 +175,7 @@ import Testing
 
     @Test func oversizedFiles() {
         let text = "version: 1\n" + String(repeating: "# padding\n", count: 30_000)
-        #expect(throws: PolicyError.unreadable(file: Self.file, reason: "larger than 256 KiB; a policy is a short file")) {
+        #expect(throws: PolicyError.unreadable(file: Self.file, reason: "larger than 64 KiB; a policy is a short file")) {
             try Policy.parse(Data(text.utf8), file: Self.file, baseDirectory: "/")
         }
     }
