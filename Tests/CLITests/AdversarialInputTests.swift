@@ -54,4 +54,25 @@ import Testing
         #expect(result.stderr == "release-audit: error: \(file):2: anchors and aliases (&name, *name) are not allowed in a policy: write the value out\n")
         #expect(result.stdout.isEmpty)
     }
+
+    /// A JUnit report whose suite counts failures (or errors) that no test case carries records
+    /// FAILED, not PASSED.
+    @Test(arguments: [
+        "<testsuite name=\"s\" tests=\"3\" failures=\"2\"><testcase name=\"a\"/></testsuite>",
+        "<testsuites errors=\"1\"><testsuite name=\"s\" tests=\"1\"><testcase name=\"a\"/></testsuite></testsuites>",
+        "<testsuites><testsuite name=\"s\" errors=\"1\" skipped=\"5\"><testcase name=\"a\"/></testsuite></testsuites>",
+    ])
+    func recordTestTakesTheSuiteCountsOfAJUnitReport(xml: String) throws {
+        let f = try GateFixture()
+        let report = f.path("report.xml")
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: report))
+        let out = f.path("test.json")
+        try f.succeed(["record", "test", "--repo", f.repo, "--key", f.keys.key("ci"), "--junit", report, "--out", out])
+
+        let envelopes = try EvidenceSource.load(path: out)
+        try #require(envelopes.count == 1)
+        let verified = try EvidenceVerifier.verify(envelopes[0], trustedKeys: [try PublicKey.load(from: f.keys.pub("ci"))], threshold: 1)
+        try #require(verified.isVerified, "\(verified.problem ?? "")")
+        #expect(verified.testRecord?.result == .failed)
+    }
 }
