@@ -79,6 +79,19 @@ import Yams
         }
     }
 
+    /// Yams takes microseconds a node: a policy has at most 5,000 tokens, which real ones are far from.
+    @Test func aPolicyHasAtMostFiveThousandTokens() throws {
+        // version : 1 test : required_suites : [ are 8 tokens; each suite 2 with its comma, the last 1 and ].
+        func suites(_ count: Int) -> Data {
+            Data(("version: 1\ntest:\n  required_suites: [" + Array(repeating: "s", count: count).joined(separator: ",") + "]\n").utf8)
+        }
+        #expect(try Policy.parse(suites(2_496), file: Self.file, baseDirectory: "/").test.requiredSuites.count == 2_496)
+        #expect(throws: PolicyError.invalid(file: Self.file, line: 3, key: "",
+                                            message: "more than 5000 names, values and marks (: - , [ ] { }); a policy is a short file")) {
+            try Policy.parse(suites(2_497), file: Self.file, baseDirectory: "/")
+        }
+    }
+
     /// What only looks like an explicit key, a list key or an anchor is text, and reads as before.
     @Test func lookalikesInScalarsAndCommentsAreText() throws {
         let text = """
@@ -211,7 +224,7 @@ import Yams
             case nil: #expect(!anchors && !collectionKeys, "missed in \(text.debugDescription)")
             case .anchorOrAlias: #expect(anchors, "no anchor or alias in \(text.debugDescription)")
             case .collectionKey: #expect(collectionKeys, "no list or mapping key in \(text.debugDescription)")
-            case .explicitKey: break
+            case .explicitKey, .tooManyTokens: break
             }
         }
         print("screen vs Yams: \(checked) texts were YAML, \(found) of them refused")
@@ -260,6 +273,11 @@ import Yams
             ("nested flow keys around a long list",
              fill("version: 1\n" + String(repeating: "{", count: 60) + "[", "x, ", "x]" + String(repeating: ": v}", count: 60) + ": v\n")),
             ("many keys", "version: 1\n" + (0..<6_000).map { "k\($0): v\n" }.joined()),
+            // Just under the token limit: the slowest texts that are read to the end.
+            ("keys up to the token limit, then one repeated",
+             "version: 1\n" + (0..<1_660).map { "k\($0): \"\(String(repeating: "x", count: 30))\"\n" }.joined() + "k1: 1\n"),
+            ("globs up to the token limit",
+             "version: 1\nsource:\n  match: allowed-diff\n  allowed_paths:\n" + (0..<2_490).map { "    - src/**/dir\($0)/*.go\n" }.joined()),
             ("many repeated keys", fill("version: 1\n", "version: 1\n")),
             ("many list items", fill("version: 1\nsource:\n  match: allowed-diff\n  allowed_paths:\n", "    - a/**/b*.go\n")),
             ("many suites", fill("version: 1\ntest:\n  required_suites:\n", "    - s\n")),

@@ -32,6 +32,8 @@ extension PolicyReader {
             case .anchorOrAlias: message = Self.anchorsAndAliases
             case .explicitKey: message = "a key must be a plain name, found an explicit key (? key); write key: value"
             case .collectionKey(let isMapping): message = "a key must be a plain name, found \(isMapping ? "a mapping" : "a list")"
+            case .tooManyTokens:
+                message = "more than \(PolicyTextScreen.maxTokens) names, values and marks (: - , [ ] { }); a policy is a short file"
             }
             throw PolicyError.invalid(file: file, line: forbidden.line, key: "", message: message)
         }

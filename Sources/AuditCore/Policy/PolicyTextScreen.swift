@@ -1,6 +1,6 @@
 /// Finds, before Yams composes a policy text, the first thing in it a policy may not hold: an
-/// anchor, an alias, an explicit key (`? key`), or a list or mapping used as a key (`[a, b]: v`,
-/// `{[a]}`).
+/// anchor, an alias, an explicit key (`? key`), a list or mapping used as a key (`[a, b]: v`,
+/// `{[a]}`), or more tokens than any policy needs.
 ///
 /// Yams hashes every key of every mapping, a list or mapping key with all it holds, so an alias
 /// of aliases of ... used as a key costs nine times more per level, and keys nested in keys cost
@@ -20,7 +20,14 @@ struct PolicyTextScreen {
         case explicitKey
         /// A flow list (`[`) or mapping (`{`) as a key.
         case collectionKey(isMapping: Bool)
+        /// More than `maxTokens` tokens.
+        case tooManyTokens
     }
+
+    /// Yams takes some microseconds a node, so a policy has at most this many tokens (names,
+    /// values, and `:`, `-`, `,`, `[`, `]`, `{`, `}`), which keeps any text read in milliseconds.
+    /// Real policies have a few hundred.
+    static let maxTokens = 5_000
 
     /// A place where a simple key (`key: value` without `?`) may start, one per flow level.
     private struct SimpleKey {
@@ -65,6 +72,7 @@ struct PolicyTextScreen {
             staleSimpleKeys()
             unrollIndent(column)
             guard let c = at(0) else { return nil }
+            if tokens == Self.maxTokens { return (.tooManyTokens, line + 1) }
             let propertiesBefore = properties, atEntry = mappingEntry
             properties = nil
             mappingEntry = false
