@@ -170,7 +170,7 @@ public struct JUnitReport: Hashable, Sendable {
     /// `<!ENTITY`, ...), read as XML reads it: past white space, comments and processing
     /// instructions, whatever they hold, so that none of them can hide one. Nil when the root
     /// element, or something XML does not allow there, comes first.
-    static func markupDeclarationInProlog(_ bytes: [UInt8]) -> (offset: Int, isDoctype: Bool)? {
+    private static func markupDeclarationInProlog(_ bytes: [UInt8]) -> (offset: Int, isDoctype: Bool)? {
         func starts(_ prefix: String, at offset: Int) -> Bool {
             bytes[offset...].starts(with: prefix.utf8)
         }
