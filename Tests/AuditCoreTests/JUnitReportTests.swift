@@ -79,6 +79,20 @@ struct JUnitReportTests {
         ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><testsuite/>", "bad.xml:1: declares encoding \"ISO-8859-1\"; JUnit reports must be UTF-8"),
         ("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>\n<testsuite><testcase name=\"&lol2;\"/></testsuite>",
          "bad.xml:2: a DOCTYPE is not allowed in a JUnit report"),
+        // A DOCTYPE after a comment or processing instruction that holds "<testsuite" is still in the prolog.
+        ("<?xml version=\"1.0\"?>\n<!-- <testsuite> -->\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<testsuite><testcase name=\"&lol;\"/></testsuite>",
+         "bad.xml:3: a DOCTYPE is not allowed in a JUnit report"),
+        ("<?pi <testsuite ?>\n<!DOCTYPE x SYSTEM \"file:///etc/passwd\">\n<testsuite><testcase name=\"a\"/></testsuite>",
+         "bad.xml:2: a DOCTYPE is not allowed in a JUnit report"),
+        ("<!--a--><!--<testsuite--><!doctype x><testsuite><testcase name=\"a\"/></testsuite>",
+         "bad.xml:1: a DOCTYPE is not allowed in a JUnit report"),
+        ("\u{FEFF}<?xml version=\"1.0\"?>\r\n\t <!ENTITY x \"y\"><testsuite><testcase name=\"a\"/></testsuite>",
+         "bad.xml:2: a markup declaration (<!...) is not allowed in a JUnit report"),
+        // Suite counts must be whole numbers.
+        ("<testsuite failures=\"x\"><testcase name=\"a\"/></testsuite>",
+         "bad.xml:1: <testsuite failures=\"x\">: not a whole number"),
+        ("<testsuites><testsuite errors=\"-1\"><testcase name=\"a\"/></testsuite></testsuites>",
+         "bad.xml:1: <testsuite errors=\"-1\">: not a whole number"),
         ("", "bad.xml: the file is empty"),
         (" \n", "bad.xml: the file is empty"),
     ])
@@ -129,6 +143,27 @@ struct JUnitReportTests {
     @Test func acceptsADoctypeInsideTestOutput() throws {
         let xml = "<testsuite><testcase name=\"page\"><system-out><![CDATA[<!DOCTYPE html><html></html>]]></system-out></testcase></testsuite>"
         #expect(try JUnitReport.parse(Data(xml.utf8), file: "page.xml").passed == ["page"])
+    }
+
+    /// The suites' own counts are believed when they say worse than the test cases: a report that
+    /// counts failures or errors is FAILED even when no `<testcase>` carries a `<failure>` or `<error>`.
+    @Test(arguments: [
+        ("<testsuite failures=\"2\"><testcase name=\"a\"/></testsuite>", TestOutcome.failed),
+        ("<testsuite errors=\"1\"><testcase name=\"a\"/></testsuite>", .failed),
+        ("<testsuites failures=\"1\"><testsuite><testcase name=\"a\"/></testsuite></testsuites>", .failed),
+        ("<testsuites errors=\" 3 \"><testsuite failures=\"0\"><testcase name=\"a\"/></testsuite></testsuites>", .failed),
+        ("<testsuites><testsuite><testsuite failures=\"1\"/><testcase name=\"a\"/></testsuite></testsuites>", .failed),
+        ("<testsuite failures=\"1\" skipped=\"1\" tests=\"1\"><testcase name=\"a\"/></testsuite>", .failed),
+        ("<testsuite failures=\"0\" errors=\"0\" tests=\"9\" skipped=\"4\"><testcase name=\"a\"/></testsuite>", .passed),
+        ("<testsuite failures=\"\" errors=\"\"><testcase name=\"a\"/></testsuite>", .passed),
+        // failures= on a test case is not a suite count (no format defines it there).
+        ("<testsuite><testcase name=\"a\" failures=\"1\"/></testsuite>", .passed),
+    ])
+    func suiteCountsCanOnlyMakeItWorse(xml: String, outcome: TestOutcome) throws {
+        let report = try JUnitReport.parse(Data(xml.utf8), file: "counts.xml")
+        #expect(report.outcome == outcome)
+        #expect(report.passed == ["a"])
+        #expect(JUnitReport.merge([report, try JUnitReport.parse(Data("<testsuite><testcase name=\"b\"/></testsuite>".utf8), file: "b.xml")]).outcome == outcome)
     }
 
     @Test func readsAFileWithAByteOrderMark() throws {

@@ -32,4 +32,47 @@ import Testing
         }
         #expect(try f.git.git("notes", "--ref=release-audit", "list").isEmpty)
     }
+
+    /// A 400-byte alias bomb (an alias of nine aliases of ... used as a mapping key) took minutes in
+    /// Yams; `policy check` refuses it at once, in one line naming the first anchor.
+    @Test func policyCheckRefusesAnAliasBombAtOnce() throws {
+        let f = try GateFixture()
+        var text = "version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...8 {
+            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        text += "? *a8\n: v\n"
+        #expect(text.utf8.count < 500)
+        let file = f.path("bomb.yml")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+
+        let start = ContinuousClock.now
+        let result = try runProcess(try releaseAuditBinary, ["policy", "check", file], environment: toolEnvironment(home: f.root),
+                                    currentDirectory: f.root, timeout: 5)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr == "release-audit: error: \(file):2: anchors and aliases (&name, *name) are not allowed in a policy: write the value out\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    /// A JUnit report whose suite counts failures (or errors) that no test case carries records
+    /// FAILED, not PASSED.
+    @Test(arguments: [
+        "<testsuite name=\"s\" tests=\"3\" failures=\"2\"><testcase name=\"a\"/></testsuite>",
+        "<testsuites errors=\"1\"><testsuite name=\"s\" tests=\"1\"><testcase name=\"a\"/></testsuite></testsuites>",
+        "<testsuites><testsuite name=\"s\" errors=\"1\" skipped=\"5\"><testcase name=\"a\"/></testsuite></testsuites>",
+    ])
+    func recordTestTakesTheSuiteCountsOfAJUnitReport(xml: String) throws {
+        let f = try GateFixture()
+        let report = f.path("report.xml")
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: report))
+        let out = f.path("test.json")
+        try f.succeed(["record", "test", "--repo", f.repo, "--key", f.keys.key("ci"), "--junit", report, "--out", out])
+
+        let envelopes = try EvidenceSource.load(path: out)
+        try #require(envelopes.count == 1)
+        let verified = try EvidenceVerifier.verify(envelopes[0], trustedKeys: [try PublicKey.load(from: f.keys.pub("ci"))], threshold: 1)
+        try #require(verified.isVerified, "\(verified.problem ?? "")")
+        #expect(verified.testRecord?.result == .failed)
+    }
 }

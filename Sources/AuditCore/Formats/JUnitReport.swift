@@ -16,20 +16,27 @@ public struct JUnitReport: Hashable, Sendable {
     public var skipped: [String]
     /// How many test cases had an `<error>` (they are in `failed`).
     public var errorCount: Int
+    /// The largest `failures` or `errors` count of any `<testsuite>` or `<testsuites>` element,
+    /// whether or not its test cases show them.
+    public var suiteFailureCount: Int
 
-    public init(passed: [String] = [], failed: [String] = [], skipped: [String] = [], errorCount: Int = 0) {
+    public init(passed: [String] = [], failed: [String] = [], skipped: [String] = [], errorCount: Int = 0,
+                suiteFailureCount: Int = 0) {
         self.passed = passed
         self.failed = failed
         self.skipped = skipped
         self.errorCount = errorCount
+        self.suiteFailureCount = suiteFailureCount
     }
 
     /// How many test cases the report holds.
     public var testCount: Int { passed.count + failed.count + skipped.count }
 
-    /// `FAILED` when any test case failed or errored, else `PASSED`; a report without test cases is `FAILED`
-    /// (nothing ran, so nothing passed).
-    public var outcome: TestOutcome { failed.isEmpty && testCount > 0 ? .passed : .failed }
+    /// `FAILED` when any test case failed or errored, or a suite counts a failure or an error (the
+    /// worse of the counts and the cases), else `PASSED`; a report without test cases is `FAILED`
+    /// (nothing ran, so nothing passed). Counts of tests and skips can only be ignored, never
+    /// make a failure a pass.
+    public var outcome: TestOutcome { failed.isEmpty && suiteFailureCount == 0 && testCount > 0 ? .passed : .failed }
 
     /// Reads a JUnit XML file; it must be UTF-8, at most `maxFileSize` bytes and hold at least one test case.
     public static func parse(contentsOf path: String) throws -> JUnitReport {
@@ -116,6 +123,7 @@ public struct JUnitReport: Hashable, Sendable {
             total.failed += report.failed
             total.skipped += report.skipped
             total.errorCount += report.errorCount
+            total.suiteFailureCount = max(total.suiteFailureCount, report.suiteFailureCount)
         }
     }
 
@@ -149,12 +157,49 @@ public struct JUnitReport: Hashable, Sendable {
                 }
             }
         }
-        // Only the prolog can hold a DOCTYPE; later text (a CDATA page dump in <system-out>) is content.
-        let rootStart = text.range(of: "<testsuite")?.lowerBound ?? text.endIndex
-        if let doctype = text[..<rootStart].range(of: "<!DOCTYPE") {
-            let doctypeLine = text[..<doctype.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
-            throw FormatError.invalidJUnit(file: file, line: doctypeLine, reason: "a DOCTYPE is not allowed in a JUnit report")
+        // Only the prolog can hold a DOCTYPE (and so entity declarations); later text (a CDATA page
+        // dump in <system-out>) is content, and a DOCTYPE there is malformed XML.
+        if let declaration = markupDeclarationInProlog(Array(data)) {
+            let line = 1 + data.prefix(declaration.offset).count(where: { $0 == UInt8(ascii: "\n") })
+            throw FormatError.invalidJUnit(file: file, line: line, reason: declaration.isDoctype
+                ? "a DOCTYPE is not allowed in a JUnit report" : "a markup declaration (<!...) is not allowed in a JUnit report")
         }
+    }
+
+    /// Where the prolog (what comes before the root element) has a markup declaration (`<!DOCTYPE`,
+    /// `<!ENTITY`, ...), read as XML reads it: past white space, comments and processing
+    /// instructions, whatever they hold, so that none of them can hide one. Nil when the root
+    /// element, or something XML does not allow there, comes first.
+    private static func markupDeclarationInProlog(_ bytes: [UInt8]) -> (offset: Int, isDoctype: Bool)? {
+        func starts(_ prefix: String, at offset: Int) -> Bool {
+            bytes[offset...].starts(with: prefix.utf8)
+        }
+        func end(of terminator: String, from offset: Int) -> Int? {
+            let pattern = Array(terminator.utf8)
+            var i = offset
+            while i + pattern.count <= bytes.count {
+                if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i + pattern.count }
+                i += 1
+            }
+            return nil
+        }
+        var i = starts("\u{FEFF}", at: 0) ? 3 : 0
+        while i < bytes.count {
+            if [0x20, 0x09, 0x0D, 0x0A].contains(bytes[i]) {
+                i += 1
+            } else if starts("<!--", at: i) {
+                guard let next = end(of: "-->", from: i + 4) else { return nil }  // unterminated: malformed
+                i = next
+            } else if starts("<?", at: i) {
+                guard let next = end(of: "?>", from: i + 2) else { return nil }
+                i = next
+            } else if starts("<!", at: i) {
+                return (i, String(decoding: bytes[(i + 2)...].prefix(7), as: UTF8.self).uppercased() == "DOCTYPE")
+            } else {
+                return nil
+            }
+        }
+        return nil
     }
 }
 
@@ -186,6 +231,15 @@ private final class JUnitCollector: NSObject, XMLParserDelegate {
             }
         }
         switch elementName {
+        case "testsuite", "testsuites":
+            // A suite's own count of failures or errors is believed even when no test case shows one.
+            for attribute in ["failures", "errors"] {
+                guard let value = attributes[attribute]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
+                guard let count = Int(value), count >= 0 else {
+                    return fail(parser, "<\(elementName) \(attribute)=\"\(value)\">: not a whole number")
+                }
+                report.suiteFailureCount = max(report.suiteFailureCount, count)
+            }
         case "testcase":
             guard current == nil else { return fail(parser, "<testcase> inside another <testcase>") }
             guard let name = attributes["name"], !name.isEmpty else {

@@ -15,7 +15,7 @@ struct PolicyReader {
     let baseDirectory: String
 
     /// Policies are small; a bound keeps a hostile file from costing much.
-    static let maxBytes = 256 * 1024
+    static let maxBytes = 64 * 1024
     /// Deeper flow nesting is refused with a plain message. (libyaml itself stops at 1000 levels
     /// of any nesting, which keeps Yams' recursive composer within the stack.)
     static let maxNesting = 64
