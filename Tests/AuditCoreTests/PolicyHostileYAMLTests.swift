@@ -158,7 +158,7 @@ import Yams
     /// Errors that quote a key or value keep its `*` (the text Yams is given has it replaced).
     @Test func errorsQuoteKeysAsWritten() {
         #expect(throws: PolicyError.invalid(file: Self.file, line: 2, key: "a*b",
-                                            message: "unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc")) {
+                                            message: "unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc, reports")) {
             try Policy.parse(Data("version: 1\na*b: 1\n".utf8), file: Self.file, baseDirectory: "/")
         }
         #expect(throws: PolicyError.invalid(file: Self.file, line: 3, key: "test.required",
