@@ -213,13 +213,7 @@ struct PolicyReader {
     }
 
     private func globs(_ node: Node, _ key: String) throws -> [PathGlob] {
-        try strings(node, key).map { item in
-            do {
-                return try PathGlob(item.value)
-            } catch let error as GlobError {
-                throw invalid(item.node, item.key, error.description)
-            }
-        }
+        try strings(node, key).map { try glob($0.node, $0.key) }
     }
 
     /// `source.allowed_paths`: each entry a glob (modifications only) or `{path: GLOB, added: BOOL, deleted: BOOL}`.
