@@ -11,18 +11,51 @@ extension Repository {
 
     /// The note attached to a commit under a notes ref, or nil when there is none.
     ///
-    /// The whole note blob, as `git notes show` prints it: a NUL byte does not end it (libgit2's
-    /// note message is a C string, which would), and bytes that are not UTF-8 are replaced (U+FFFD).
+    /// The whole note, as `git notes show` prints it: a NUL byte does not end it (libgit2's note
+    /// message is a C string, which would), bytes that are not UTF-8 are replaced (U+FFFD), and
+    /// when the notes tree holds the commit's note at more than one fan-out path (`abcd...` and
+    /// `ab/cd...`), every one is read, one after the other, as git concatenates them; libgit2
+    /// reads only one, so a second entry could otherwise hide lines that git shows.
     ///
-    /// - Throws: `GitError.noteTooLarge` past `maxNoteBytes`.
+    /// - Throws: `GitError.noteTooLarge` past `maxNoteBytes` in all.
     public func note(on commit: ObjectID, ref: String = Repository.evidenceNotesRef) throws -> String? {
-        var oid = commit.oid
-        var note: OpaquePointer?
-        let code = git_note_read(&note, handle, ref, &oid)
-        if code == GIT_ENOTFOUND.rawValue { return nil }
-        try Libgit2.check(code, "git_note_read")
-        defer { git_note_free(note) }
-        return String(decoding: try noteBytes(note, of: commit), as: UTF8.self)
+        var notesCommitID = git_oid()
+        let lookup = git_reference_name_to_id(&notesCommitID, handle, ref)
+        if lookup == GIT_ENOTFOUND.rawValue { return nil }
+        try Libgit2.check(lookup, "git_reference_name_to_id")
+        var notesCommit: OpaquePointer?
+        try Libgit2.check(git_commit_lookup(&notesCommit, handle, &notesCommitID), "git_commit_lookup")
+        defer { git_commit_free(notesCommit) }
+        var tree: OpaquePointer?
+        try Libgit2.check(git_commit_tree(&tree, notesCommit), "git_commit_tree")
+        defer { git_tree_free(tree) }
+
+        let hex = Array(commit.hex)
+        var bytes: [UInt8] = []
+        var found = false
+        // Fan-out 0 (`abcdef...`) to 19 (`ab/cd/.../ef`, the last two characters a file of their own).
+        for fanout in 0..<20 {
+            var parts: [String] = []
+            for level in 0..<fanout { parts.append(String(hex[(2 * level)..<(2 * level + 2)])) }
+            parts.append(String(hex[(2 * fanout)...]))
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, parts.joined(separator: "/"))
+            if code == GIT_ENOTFOUND.rawValue { continue }
+            try Libgit2.check(code, "git_tree_entry_bypath")
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { continue }
+            var blob: OpaquePointer?
+            try Libgit2.check(git_blob_lookup(&blob, handle, git_tree_entry_id(entry)), "git_blob_lookup")
+            defer { git_blob_free(blob) }
+            let size = Int(git_blob_rawsize(blob))
+            if bytes.count + size > Self.maxNoteBytes {
+                throw GitError.noteTooLarge(commit: commit.hex, bytes: bytes.count + size, limit: Self.maxNoteBytes)
+            }
+            if found && bytes.last != 0x0A { bytes.append(0x0A) }
+            bytes += UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size)
+            found = true
+        }
+        return found ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// Every byte of a note's blob.

@@ -213,13 +213,15 @@ public final class Repository {
         let message = git_tag_message(object).map { String(cString: $0) }
         let targetID = ObjectID(git_tag_target_id(object).pointee)
         var final = (id: targetID, type: ObjectType(try objectHeaderType(targetID.oid)), chain: 1)
+        var chain = [target]
         if final.type == .tag {
             let rest = try finalTarget(of: targetID)
             final = (rest.id, rest.type, rest.chain + 1)
+            chain += rest.tags
         }
         return Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
                    isSigned: message.map(Self.carriesSignature) ?? false, chainLength: final.chain,
-                   targetType: final.type, targetID: final.id)
+                   targetType: final.type, targetID: final.id, tagObjects: chain)
     }
 
     /// The type of an object from its header alone (no inflating, no hashing).
@@ -240,9 +242,10 @@ public final class Repository {
     }
 
     /// Follows tag objects from `id` to the first object that is not a tag.
-    private func finalTarget(of id: ObjectID) throws -> (id: ObjectID, type: ObjectType, chain: Int) {
+    private func finalTarget(of id: ObjectID) throws -> (id: ObjectID, type: ObjectType, chain: Int, tags: [ObjectID]) {
         var current = id
         var chain = 0
+        var tags: [ObjectID] = []
         while true {
             var oid = current.oid
             var object: OpaquePointer?
@@ -250,8 +253,9 @@ public final class Repository {
             let type = git_object_type(object)
             if type != GIT_OBJECT_TAG {
                 git_object_free(object)
-                return (current, ObjectType(type), chain)
+                return (current, ObjectType(type), chain, tags)
             }
+            tags.append(current)
             current = ObjectID(git_tag_target_id(object).pointee)
             git_object_free(object)
             chain += 1

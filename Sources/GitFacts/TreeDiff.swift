@@ -87,10 +87,11 @@ extension Repository {
     }
 
     /// Every file of this name anywhere in the commit's tree (`.gitattributes`, say), with its
-    /// contents: one walk of the tree. A file larger than `maxBytes` is returned cut to it.
-    public func files(named name: String, within commit: ObjectID, maxBytes: Int = 1 << 20) throws -> [(path: String, contents: Data)] {
+    /// contents and its whole size: one walk of the tree. Contents past `maxBytes` are cut, so a
+    /// caller sees `size > contents.count` and can refuse what it could not read.
+    public func files(named name: String, within commit: ObjectID, maxBytes: Int = 16 << 20) throws -> [(path: String, contents: Data, size: Int)] {
         let wanted = Array(name.utf8)
-        var found: [(path: String, contents: Data)] = []
+        var found: [(path: String, contents: Data, size: Int)] = []
         var pending: [(tree: git_oid, prefix: [UInt8])] = [(try treeID(ofCommit: commit), [])]
         while let (tree, prefix) = pending.popLast() {
             for (entryName, entry) in try treeEntries(tree) {
@@ -101,9 +102,9 @@ extension Repository {
                     var blob: OpaquePointer?
                     try Libgit2.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
                     defer { git_blob_free(blob) }
-                    let size = min(Int(git_blob_rawsize(blob)), maxBytes)
+                    let size = Int(git_blob_rawsize(blob))
                     found.append((String(decoding: prefix + entryName, as: UTF8.self),
-                                  Data(bytes: git_blob_rawcontent(blob), count: size)))
+                                  Data(bytes: git_blob_rawcontent(blob), count: min(size, maxBytes)), size))
                 }
             }
         }

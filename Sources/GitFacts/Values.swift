@@ -100,6 +100,9 @@ public struct Tag: Hashable, Sendable {
     public var targetType: ObjectType
     /// The id of the object the tag finally names.
     public var targetID: ObjectID
+    /// Every tag object followed from the reference to the target, outermost first (empty for a
+    /// lightweight tag): a replace ref on any of them changes what the tag peels to.
+    public var tagObjects: [ObjectID] = []
 
     /// The commit the tag peels to, or nil when it names a tree or a blob.
     public var commit: ObjectID? { targetType == .commit ? targetID : nil }

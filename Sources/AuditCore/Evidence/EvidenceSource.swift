@@ -133,7 +133,7 @@ public enum EvidenceSource {
         }
         // A directory opens as a file handle on Linux and only fails on read: refuse it first.
         if isDirectory.boolValue { throw EvidenceError.unreadable(source: path, reason: "it is a directory") }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let fd = SafeOpen.readOnly(path)
         guard fd >= 0 else {
             throw EvidenceError.unreadable(source: path, reason: errno == EACCES ? "permission denied" : String(cString: strerror(errno)))
         }

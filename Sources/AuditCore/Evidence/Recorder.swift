@@ -39,8 +39,8 @@ public struct Recorder {
         let id = try repo.resolveCommit(revision)
         let commit = try repo.commit(id)
         let facts = try repo.facts()
-        let tagObject = try repo.tag(named: revision.hasPrefix("refs/tags/") ? String(revision.dropFirst(10)) : revision)?.tagObjectID
-        let replaced = try ReplaceRefs.touching(commits: [id], objects: tagObject.map { [$0] } ?? [], refs: facts.replaceRefs, in: repo)
+        let tagObjects = try repo.tag(named: revision.hasPrefix("refs/tags/") ? String(revision.dropFirst(10)) : revision)?.tagObjects ?? []
+        let replaced = try ReplaceRefs.touching(commits: [id], objects: tagObjects, refs: facts.replaceRefs, in: repo)
         if !replaced.isEmpty {
             throw RecordError.replaced(refs: replaced, commit: id)
         }

@@ -6,9 +6,10 @@ import GitFacts
 /// whoever makes the commit chooses. Two commits with the same tree then archive to different
 /// files, so "same tree" no longer means "same shipped source".
 public enum ExportSubst {
-    /// The `.gitattributes` files of a commit that turn `export-subst` on for some path.
+    /// The `.gitattributes` files of a commit that turn `export-subst` on for some path, or are
+    /// too large to read whole (git reads them up to 100 MB: padding must not hide a line).
     public static func attributeFiles(in commit: ObjectID, repo: Repository) throws -> [String] {
-        try repo.files(named: ".gitattributes", within: commit).filter { enables($0.contents) }.map(\.path)
+        try repo.files(named: ".gitattributes", within: commit).filter { $0.size > $0.contents.count || enables($0.contents) }.map(\.path)
     }
 
     /// Whether attribute lines set `export-subst` (as an attribute or inside a macro); `-export-subst`

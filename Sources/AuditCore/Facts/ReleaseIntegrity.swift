@@ -15,10 +15,15 @@ public struct ReleaseIntegrity: Sendable, Equatable {
     public var isIntact: Bool { replaced.isEmpty && shadows.isEmpty }
 
     /// Checks a tag name and the commits and tag object audited for it.
-    public static func check(tag: String?, commits: [ObjectID], tagObject: ObjectID?, in repo: Repository,
+    ///
+    /// The tag objects are the whole chain of the tag as it is now (a tag of a tag has two), plus
+    /// the one a report audited.
+    public static func check(tag: String?, commits: [ObjectID], tagObjects: [ObjectID], in repo: Repository,
                              replaceRefs: [String]) throws -> ReleaseIntegrity {
         let present = commits.filter { repo.objectType($0) == .commit }
-        let replaced = try ReplaceRefs.touching(commits: present, objects: tagObject.map { [$0] } ?? [], refs: replaceRefs, in: repo)
+        var objects = tagObjects
+        if !replaceRefs.isEmpty, let tag, let now = try repo.tag(named: tag) { objects += now.tagObjects }
+        let replaced = try ReplaceRefs.touching(commits: present, objects: objects, refs: replaceRefs, in: repo)
         return ReleaseIntegrity(replaced: replaced, shadows: try tag.map { try shadows(of: $0, in: repo) } ?? [])
     }
 

@@ -44,9 +44,11 @@ public struct JUnitReport: Hashable, Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot read a directory; name the XML report file")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = SafeOpen.readOnly(path)
+        guard fd >= 0 else {
             throw FormatError.invalidJUnit(file: path, line: nil, reason: "cannot open the file; check the path")
         }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
         let data: Data
         do {

@@ -56,7 +56,7 @@ struct GateContext {
         // build: skipped. A file named on the command line is used as given (and fails if it is for another tag).
         let forOtherTags = evidence.items.filter { item in
             guard item.noteCommit != nil, let name = item.verified.buildRecord?.tagName, let release = releaseTag else { return false }
-            return name != release.name
+            return !GitName.same(name, release.name)
         }
         buildsOfOtherTags = Set(forOtherTags.compactMap { $0.verified.buildRecord?.tagName }).sorted()
         let otherTags = Set(forOtherTags.map(\.verified.loaded.sha256))
@@ -74,7 +74,7 @@ struct GateContext {
         if let testedCommit, repo.objectType(testedCommit) == .commit { testedTree = try repo.commit(testedCommit).tree }
         let built = [releaseCommit?.id, testedTree == nil ? nil : testedCommit].compactMap { $0 }
         if let releaseTag { tagShadows = try ReleaseIntegrity.shadows(of: releaseTag.name, in: repo) }
-        replacedInRelease = try ReplaceRefs.touching(commits: built, objects: releaseTag?.tagObjectID.map { [$0] } ?? [],
+        replacedInRelease = try ReplaceRefs.touching(commits: built, objects: releaseTag?.tagObjects ?? [],
                                                      refs: facts.replaceRefs, in: repo)
         var seen = Set<Artifact>()
         artifacts = buildRecords.flatMap(\.record.artifacts).filter { seen.insert($0).inserted }
@@ -415,7 +415,7 @@ struct GateContext {
         }
         var used: [String] = []
         for build in buildRecords {
-            if let name = build.record.tagName, name != tag.name {
+            if let name = build.record.tagName, !GitName.same(name, tag.name) {
                 problems.append("the build evidence was recorded for tag \(name), not \(tag.name)")
                 used.append(build.sha256)
             }

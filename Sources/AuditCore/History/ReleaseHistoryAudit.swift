@@ -84,20 +84,20 @@ public struct ReleaseHistoryAudit {
         let reachability = graph?.reachability(fromTips: branches.map(\.target))
 
         let stored = StoredReports(keys: request.reportKeys, threshold: request.reportThreshold)
-        var reportsByTag: [String: [StoredReport]] = [:]
+        var reportsByTag: [[UInt8]: [StoredReport]] = [:]
         var ignored: [ReleaseHistory.IgnoredReport] = []
         if let directory = request.reportsDirectory {
             let read = try stored.read(directory: directory)
-            for report in read.reports { reportsByTag[report.tag, default: []].append(report) }
+            for report in read.reports { reportsByTag[GitName.key(report.tag), default: []].append(report) }
             ignored = read.ignored
         }
 
         let failing = request.failOn.failing(under: policy)
         var audited: [AuditedRelease] = []
         for (ga, selection) in zip(releases, selections) {
-            var reports = reportsByTag[ga.tag.name] ?? []
+            var reports = reportsByTag[GitName.key(ga.tag.name)] ?? []
             if let commit = ga.tag.commit {
-                let fromNotes = try stored.read(notesOn: commit, in: repo).filter { $0.tag == ga.tag.name }
+                let fromNotes = try stored.read(notesOn: commit, in: repo).filter { GitName.same($0.tag, ga.tag.name) }
                 reports += fromNotes.filter { note in !reports.contains { $0.sha256 == note.sha256 } }
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
@@ -201,8 +201,8 @@ struct ReleaseContext {
     mutating func auditGit(branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
                            replaceRefs: [String] = []) throws {
         let tag = ga.tag
-        let integrity = try ReleaseIntegrity.check(tag: tag.name, commits: tag.commit.map { [$0] } ?? [], tagObject: tag.tagObjectID,
-                                                   in: repo, replaceRefs: replaceRefs)
+        let integrity = try ReleaseIntegrity.check(tag: tag.name, commits: tag.commit.map { [$0] } ?? [],
+                                                   tagObjects: tag.tagObjectID.map { [$0] } ?? [], in: repo, replaceRefs: replaceRefs)
         if let problem = integrity.problem {
             findings.append((.releaseAltered, "\(name): \(problem)"))
         }
@@ -228,7 +228,7 @@ struct ReleaseContext {
             let relation = try SourceRelation.between(try repo.commit(rcCommitID), try repo.commit(commitID), in: repo, graph: graph)
             self.relation = relation
             decisions = policy.source.decisions(for: relation.changedPaths)
-            judgeRelation(relation, rc: rc.tag.name, rcCommit: rcCommitID, commit: commitID)
+            try judgeRelation(relation, rc: rc.tag.name, rcCommit: rcCommitID, commit: commitID)
         } else if let rc = selection.chosen {
             findings.append((.noRC, "\(rc.tag.name), the last release candidate, names a \(rc.tag.targetType.rawValue), not a commit"))
         } else {
@@ -250,7 +250,7 @@ struct ReleaseContext {
         }
     }
 
-    private mutating func judgeRelation(_ relation: SourceRelation, rc: String, rcCommit: ObjectID, commit: ObjectID) {
+    private mutating func judgeRelation(_ relation: SourceRelation, rc: String, rcCommit: ObjectID, commit: ObjectID) throws {
         if relation.kind == .diverged {
             let base = relation.mergeBase.map { "merge base \($0.short)" } ?? "no common history"
             findings.append((.rcDiverged, "\(name) (\(commit.short)) does not descend from \(rc) (\(rcCommit.short)): \(base), \(relation.commitsBetween) commit(s) on the GA side, \(relation.commitsBehind) on the RC side"))
@@ -260,6 +260,11 @@ struct ReleaseContext {
             let list = disallowed.prefix(5).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ") + (disallowed.count > 5 ? ", ..." : "")
             let allowed = policy.source.allowedPaths.isEmpty ? "the policy allows no path to change" : "not in source.allowed_paths"
             findings.append((.rcDisallowedPaths, "\(disallowed.count) path(s) changed from \(rc) to \(name) (\(allowed)): \(list)"))
+        }
+        // A re-made commit with the RC's tree archives to other files when the tree sets export-subst.
+        if relation.kind != .sameCommit, policy.rc.match == .sameTree || policy.rc.match == .allowedDiff,
+           case let files = try ExportSubst.attributeFiles(in: commit, repo: repo), !files.isEmpty {
+            findings.append((.rcMismatch, "\(name) is not \(rc)'s commit, and \(files.prefix(3).joined(separator: ", ")) sets export-subst: git archive of \(name) expands its own commit's metadata, so the same tree is not the same source"))
         }
         switch policy.rc.match {
         case .sameCommit where relation.kind != .sameCommit:

@@ -49,13 +49,16 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
-    public static func == (a: PathGlob, b: PathGlob) -> Bool { a.pattern == b.pattern }
-    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
+    // By scalars: Swift's String equality is canonical equivalence, git compares bytes.
+    public static func == (a: PathGlob, b: PathGlob) -> Bool { a.pattern.unicodeScalars.elementsEqual(b.pattern.unicodeScalars) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(Array(pattern.utf8)) }
 
     /// Whether the glob matches the whole path (no leading `/`; segments separated by `/`).
     public func matches(_ path: String) -> Bool {
         guard !path.isEmpty else { return false }
-        let names = path.split(separator: "/", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        // Split on the scalar `/`, not on Characters: `/` followed by a combining mark is one
+        // Character to Swift, but git (and GitHub's branch rules) still see a separator there.
+        let names = path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: false).map { Array($0) }
         // matched[i][j]: segments[i...] match names[j...]; filled from the end (no recursion, no blow-up).
         var matched = Array(repeating: Array(repeating: false, count: names.count + 1), count: segments.count + 1)
         matched[segments.count][names.count] = true

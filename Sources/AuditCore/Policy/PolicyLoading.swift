@@ -50,9 +50,16 @@ extension Policy {
         if isDirectory.boolValue {
             throw PolicyError.unreadable(file: nameOrPath, reason: "it is a directory")
         }
+        let fd = SafeOpen.readOnly(url.path)
+        guard fd >= 0 else {
+            throw PolicyError.unreadable(file: nameOrPath, reason: String(cString: strerror(errno)))
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        defer { try? handle.close() }
         let source: Data
         do {
-            source = try Data(contentsOf: url)
+            // One byte past the limit is enough to refuse an oversized policy (parse says so).
+            source = try handle.read(upToCount: PolicyReader.maxBytes + 1) ?? Data()
         } catch {
             throw PolicyError.unreadable(file: nameOrPath, reason: (error as NSError).localizedDescription)
         }

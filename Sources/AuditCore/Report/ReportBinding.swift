@@ -18,7 +18,7 @@ public enum ReportBinding {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "the report audited a revision (\(report.release.commit ?? "-")), not the tag \(asked)")
         }
-        if tag != asked {
+        if !GitName.same(tag, asked) {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "the report is about \(tag), not \(asked): it cannot vouch for another release",
                                facts: ["asked": asked, "reported": tag])

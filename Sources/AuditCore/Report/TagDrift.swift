@@ -35,7 +35,8 @@ public enum TagDrift {
         let id = "release.unaltered", title = "No replace ref or look-alike ref changes what git builds for the tag"
         let integrity = try ReleaseIntegrity.check(
             tag: report.release.tag, commits: [report.release.commit, report.tested?.commit].compactMap { $0.flatMap { try? ObjectID(hex: $0) } },
-            tagObject: report.release.tagObject.flatMap { try? ObjectID(hex: $0) }, in: repo, replaceRefs: try repo.facts().replaceRefs)
+            tagObjects: report.release.tagObject.flatMap { try? ObjectID(hex: $0) }.map { [$0] } ?? [], in: repo,
+            replaceRefs: try repo.facts().replaceRefs)
         if let problem = integrity.problem {
             return CheckResult(id: id, title: title, status: .failed, reason: "\(report.release.tag ?? "the release"): \(problem)")
         }

@@ -28,7 +28,7 @@ enum KeySource {
 
     private static func readFile(_ path: String, isPrivate: Bool) throws(KeyError) -> String {
         // Check the permissions of the file we actually read (fstat), not of a path that may change.
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = SafeOpen.readOnly(path)
         guard fd >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()

@@ -53,3 +53,12 @@ public enum Escape {
             || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
     }
 }
+
+/// Names as git compares them: byte for byte. Swift's `==` on `String` is canonical equivalence
+/// (`"café"` written with `é` equals `"cafe\u{301}"`), which git does not have: two such tag names
+/// are two tags.
+public enum GitName {
+    public static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+    /// A dictionary key that keeps names apart exactly as git does.
+    public static func key(_ name: String) -> [UInt8] { Array(name.utf8) }
+}

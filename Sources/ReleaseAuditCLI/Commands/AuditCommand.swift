@@ -86,6 +86,9 @@ struct AuditCommand: ParsableCommand {
             throw ValidationError(String(describing: error))
         }
         if output == "" { throw ValidationError("--output needs a file name") }
+        try OutputGuard.refuse(outputs: [("--output", output)],
+                               inputs: (auditorKey + testerKey + builderKey).map { ("key", $0) }
+                                   + (Policy.presetNames.contains(policy) ? [] : [("--policy", policy)]))
         if reports == "" { throw ValidationError("--reports needs a directory") }
     }
 

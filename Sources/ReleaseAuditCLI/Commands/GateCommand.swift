@@ -89,6 +89,11 @@ struct GateCommand: ParsableCommand {
         if out == "" { throw ValidationError("--out needs a file name") }
         // Otherwise the VSA would replace the report it summarises, or fail after the report was written.
         if let vsa, Self.samePath(vsa, reportPath) { throw ValidationError("--vsa and the report (--out) must be different files") }
+        try OutputGuard.refuse(
+            outputs: [("--out", reportPath), ("--vsa", vsa)],
+            inputs: testEvidence.map { ("--test-evidence", $0) } + buildEvidence.map { ("--build-evidence", $0) }
+                + testerKey.map { ("--tester-key", $0) } + builderKey.map { ("--builder-key", $0) }
+                + [("--key", key)] + (Policy.presetNames.contains(policy) ? [] : [("--policy", policy)]))
     }
 
     private static func samePath(_ a: String, _ b: String) -> Bool {

@@ -37,6 +37,7 @@ struct RecordBuildCommand: ParsableCommand {
     var builderID: String?
 
     func validate() throws {
+        try OutputGuard.refuse(outputs: [("--out", options.out)], inputs: artifactFile.map { ("--artifact-file", $0) })
         for text in artifact {
             do { _ = try Recorder.parseArtifact(text) } catch { throw ValidationError(String(describing: error)) }
         }

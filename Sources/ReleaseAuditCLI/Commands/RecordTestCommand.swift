@@ -37,6 +37,7 @@ struct RecordTestCommand: ParsableCommand {
     var runURL: String?
 
     func validate() throws {
+        try OutputGuard.refuse(outputs: [("--out", options.out)], inputs: junit.map { ("--junit", $0) })
         if junit.isEmpty == (result == nil) { throw ValidationError("give the outcome with --junit FILE... or --result passed|failed|warned (one of them)") }
         if let result, TestOutcome(rawValue: result.uppercased()) == nil {
             throw ValidationError("--result must be passed, failed or warned (got '\(result)')")

@@ -34,6 +34,7 @@ struct RecordOptions: ParsableArguments {
     func validate() throws {
         if out == nil && !notes { throw ValidationError("say where the record goes: --out FILE and/or --notes") }
         if out == "" { throw ValidationError("--out needs a file name") }
+        try OutputGuard.refuse(outputs: [("--out", out)], inputs: [("--key", key)])
         if noWorktree && allowDirty { throw ValidationError("--no-worktree records nothing about the work tree; --allow-dirty has no meaning with it") }
     }
 
