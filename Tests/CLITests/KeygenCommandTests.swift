@@ -29,6 +29,16 @@ import Testing
         }
     }
 
+    /// `--out ~/keys/ci` on a fresh machine: the folder is made, private to its owner.
+    @Test func makesAMissingKeyFolderPrivate() throws {
+        try withScratchDirectory { dir in
+            let command = try KeygenCommand.parse(["--out", dir + "/keys/ci"])
+            try command.run()
+            #expect(try mode(dir + "/keys") == 0o700)
+            #expect(try mode(dir + "/keys/ci.key") == 0o600)
+        }
+    }
+
     @Test func makesP256Keys() throws {
         try withScratchDirectory { dir in
             let command = try KeygenCommand.parse(["--out", dir + "/rel", "--algorithm", "ecdsa-p256"])

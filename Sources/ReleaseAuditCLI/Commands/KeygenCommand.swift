@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditCore
+import Foundation
 
 /// `release-audit keygen`: make a signing key pair.
 struct KeygenCommand: ParsableCommand {
@@ -49,6 +50,16 @@ struct KeygenCommand: ParsableCommand {
         try reportingErrors {
             let key = SigningKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ed25519)
             let files = KeyPairFiles(prefix: out)
+            // A key folder of its own (`--out ~/keys/ci`) is made private (0700) when it is new.
+            let directory = (out as NSString).deletingLastPathComponent
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw InputError("cannot create the directory \(directory) for the keys: \((error as NSError).localizedDescription)")
+                }
+            }
             try files.write(key, overwrite: force)
             Diagnostics.printError("release-audit: wrote \(files.privateKeyPath) (private key, mode 0600: keep it secret) and \(files.publicKeyPath) (public key)")
             print(key.publicKey.keyID)
