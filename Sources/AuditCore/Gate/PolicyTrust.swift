@@ -13,8 +13,8 @@ extension TrustStore {
     ///
     /// One key trusted for two roles collapses them (a CI key could then pass for the release
     /// build, or sign the report), so it is refused unless the policy sets
-    /// `trusted_keys.allow_shared_keys: true`. `alsoAuditor` names keys that will sign as the
-    /// auditor (the gate's own `--key`): they count for that check too.
+    /// `trusted_keys.allow_shared_keys: true`. `signingKeys` names keys that will sign as the
+    /// auditor (the gate's own `--key`): one trusted as tester or builder is refused as well.
     ///
     /// - Throws: `InputProblem` when a key the policy names cannot be loaded, or a key holds two roles.
     public static func from(policy: LoadedPolicy, extraKeys: [Role: [PublicKey]] = [:],
