@@ -63,27 +63,23 @@ extension Repository {
         }
     }
 
-    /// Which of `ids` are the commit itself, its tree, or a tree, blob or gitlink anywhere in that
-    /// tree (what a checkout or `git archive` of the commit reads).
+    /// Which of `search.ids` are the commit itself, its tree, or a tree, blob or gitlink anywhere
+    /// in that tree (what a checkout or `git archive` of the commit reads).
     ///
-    /// One walk of the tree, each distinct subtree read once; nothing else of the history is read.
-    /// Answers in no time when `ids` is empty.
-    public func objects(_ ids: Set<ObjectID>, within commit: ObjectID) throws -> Set<ObjectID> {
-        guard !ids.isEmpty else { return [] }
-        var found = Set<ObjectID>()
-        if ids.contains(commit) { found.insert(commit) }
-        let root = try treeID(ofCommit: commit)
-        var pending = [root]
-        var seen = Set<ObjectID>([ObjectID(root)])
-        if ids.contains(ObjectID(root)) { found.insert(ObjectID(root)) }
-        while let tree = pending.popLast() {
-            for (_, entry) in try treeEntries(tree) {
-                let id = ObjectID(entry.id)
-                if ids.contains(id) { found.insert(id) }
-                if entry.isTree, seen.insert(id).inserted { pending.append(entry.id) }
-            }
-        }
+    /// Each distinct subtree is read once per `search`: what a subtree holds is remembered there, so
+    /// asking for many commits that share most of their trees (every release of an audit) costs
+    /// about one walk of the trees they have between them. Nothing of the history is read, and
+    /// nothing at all when `search.ids` is empty.
+    public func objects(_ search: inout ObjectSearch, within commit: ObjectID) throws -> Set<ObjectID> {
+        guard !search.ids.isEmpty else { return [] }
+        var found = try search.hits(inTree: ObjectID(try treeID(ofCommit: commit)), in: self)
+        if search.ids.contains(commit) { found.insert(commit) }
         return found
+    }
+
+    /// The entries of a tree as ids, with which of them are trees: for `ObjectSearch`.
+    func treeEntryIDs(_ tree: ObjectID) throws -> [(id: ObjectID, isTree: Bool)] {
+        try treeEntries(tree.oid).map { (ObjectID($0.entry.id), $0.entry.isTree) }
     }
 
     /// Every file of this name anywhere in the commit's tree (`.gitattributes`, say), with its
@@ -140,5 +136,40 @@ extension Repository {
             let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
             return (Array(bytes), Entry(id: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode(entry)))
         }
+    }
+}
+
+/// A search for some object ids in trees, remembering what each subtree holds (see
+/// `Repository.objects(_:within:)`).
+public struct ObjectSearch: Sendable {
+    /// The ids looked for.
+    public let ids: Set<ObjectID>
+    private var hitsByTree: [ObjectID: Set<ObjectID>] = [:]
+
+    public init(_ ids: Set<ObjectID>) { self.ids = ids }
+
+    /// The ids looked for that are `tree` or inside it. Iterative (no recursion on deep trees):
+    /// a tree's answer is stored once all its subtrees have theirs.
+    mutating func hits(inTree root: ObjectID, in repo: Repository) throws -> Set<ObjectID> {
+        if let known = hitsByTree[root] { return known }
+        var stack: [(tree: ObjectID, entries: [(id: ObjectID, isTree: Bool)]?)] = [(root, nil)]
+        while let (tree, listed) = stack.popLast() {
+            if hitsByTree[tree] != nil { continue }
+            let entries = try listed ?? repo.treeEntryIDs(tree)
+            let unknown = entries.filter { $0.isTree && hitsByTree[$0.id] == nil && $0.id != tree }
+            if !unknown.isEmpty {
+                stack.append((tree, entries))
+                stack += unknown.map { ($0.id, nil) }
+                continue
+            }
+            var hits = Set<ObjectID>()
+            if ids.contains(tree) { hits.insert(tree) }
+            for entry in entries {
+                if ids.contains(entry.id) { hits.insert(entry.id) }
+                if entry.isTree, let inner = hitsByTree[entry.id] { hits.formUnion(inner) }
+            }
+            hitsByTree[tree] = hits
+        }
+        return hitsByTree[root] ?? []
     }
 }

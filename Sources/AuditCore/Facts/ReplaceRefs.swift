@@ -16,16 +16,33 @@ public enum ReplaceRefs {
         return result
     }
 
+    /// Answers "which replace refs touch this commit or these tag objects" for one or many commits,
+    /// reading each distinct subtree once in all (an audit asks for every release).
+    public struct Scanner {
+        /// The replaced objects and the ref replacing each.
+        public let replaced: [ObjectID: String]
+        private var search: ObjectSearch
+
+        public init(refs: [String]) {
+            replaced = ReplaceRefs.replacedObjects(refs)
+            search = ObjectSearch(Set(replaced.keys))
+        }
+
+        /// The replace refs (names, sorted) that touch any of `commits` (each with its whole tree) or
+        /// `objects`. Nothing is read when there are no replace refs.
+        public mutating func touching(commits: [ObjectID], objects: [ObjectID] = [], in repo: Repository) throws -> [String] {
+            guard !replaced.isEmpty else { return [] }
+            var hit = Set<ObjectID>(objects.filter { replaced[$0] != nil })
+            for commit in Set(commits) { hit.formUnion(try repo.objects(&search, within: commit)) }
+            return Set(hit.compactMap { replaced[$0] }).sorted()
+        }
+    }
+
     /// The replace refs (names, sorted) that touch any of `commits` (each with its whole tree) or `objects`.
     ///
     /// One walk of each commit's tree; nothing when there are no replace refs.
     public static func touching(commits: [ObjectID], objects: [ObjectID] = [], refs: [String], in repo: Repository) throws -> [String] {
-        let replaced = replacedObjects(refs)
-        guard !replaced.isEmpty else { return [] }
-        var hit = Set<ObjectID>(objects.filter { replaced[$0] != nil })
-        for commit in Set(commits) {
-            hit.formUnion(try repo.objects(Set(replaced.keys), within: commit))
-        }
-        return hit.compactMap { replaced[$0] }.sorted()
+        var scanner = Scanner(refs: refs)
+        return try scanner.touching(commits: commits, objects: objects, in: repo)
     }
 }

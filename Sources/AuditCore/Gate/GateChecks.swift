@@ -73,9 +73,11 @@ struct GateContext {
         }
         if let testedCommit, repo.objectType(testedCommit) == .commit { testedTree = try repo.commit(testedCommit).tree }
         let built = [releaseCommit?.id, testedTree == nil ? nil : testedCommit].compactMap { $0 }
-        if let releaseTag { tagShadows = try ReleaseIntegrity.shadows(of: releaseTag.name, in: repo) }
-        replacedInRelease = try ReplaceRefs.touching(commits: built, objects: releaseTag?.tagObjects ?? [],
-                                                     refs: facts.replaceRefs, in: repo)
+        var scanner = ReplaceRefs.Scanner(refs: facts.replaceRefs)
+        let integrity = try ReleaseIntegrity.check(tag: releaseTag?.name, commits: built, tagObjects: releaseTag?.tagObjects ?? [],
+                                                   in: repo, replaceRefs: &scanner)
+        (replacedInRelease, tagShadows) = (integrity.replaced, integrity.shadows)
+        suiteDecisions = decideSuites()
         var seen = Set<Artifact>()
         artifacts = buildRecords.flatMap(\.record.artifacts).filter { seen.insert($0).inserted }
     }
@@ -199,7 +201,7 @@ struct GateContext {
                                reason: "required suite(s) without a record for \(testedCommit.short): \(missing.joined(separator: ", "))",
                                evidence: used, facts: facts)
         }
-        let bad = decisions.filter { !policy.test.accepts($0.record!.record.result) }
+        let bad = decisions.filter { $0.record.map { !policy.test.accepts($0.record.result) } ?? false }
         if let first = bad.first, let record = first.record?.record {
             let failed = record.failedTests.prefix(3).joined(separator: ", ")
             return CheckResult(id: id, title: title, status: .failed,
@@ -225,7 +227,10 @@ struct GateContext {
         var recordLabel: String { suite.isEmpty ? "the newest test evidence" : "the record of suite \(suite)" }
     }
 
-    var suiteDecisions: [SuiteDecision] {
+    /// Chosen once by `selectRecords`, judged by `test.result`, `worktree.clean` and `evidence.freshness`.
+    var suiteDecisions: [SuiteDecision] = []
+
+    func decideSuites() -> [SuiteDecision] {
         guard let testedCommit else { return [] }
         let records = testRecords.filter { $0.record.commit == testedCommit }
         var names = Set(records.flatMap { $0.record.suites.isEmpty ? [""] : $0.record.suites })
@@ -534,7 +539,7 @@ struct GateContext {
             return CheckResult(id: id, title: title, status: .failed,
                                reason: "the tested commit \(testedCommit.hex) is not in this repository (see source.match)")
         }
-        let candidates = try PolicyBranches.matching(policy.source.branches, in: repo)
+        let candidates = try PolicyBranches.matching(policy.source.branches, remotes: facts.remotes, in: repo)
         let patterns = policy.source.branches.map(\.pattern).joined(separator: ", ")
         if candidates.isEmpty {
             return CheckResult(id: id, title: title, status: .failed, reason: "no branch matching \(patterns) exists here: fetch the branches")

@@ -7,10 +7,12 @@ public enum PolicyBranches {
     /// A remote's `HEAD` is never a branch, and `<remote>` must be a remote configured here: any
     /// ref can be pushed under `refs/remotes/` of a mirror, so `refs/remotes/fork/main` from nowhere
     /// is not a `main`.
-    public static func matching(_ globs: [PathGlob], in repo: Repository) throws -> [(name: String, target: ObjectID)] {
+    ///
+    /// `remotes` are the repository's configured remotes (`RepositoryFacts.remotes`, already read by the caller).
+    public static func matching(_ globs: [PathGlob], remotes configured: [Remote], in repo: Repository) throws -> [(name: String, target: ObjectID)] {
         guard !globs.isEmpty else { return [] }
         // Longest first, so a remote named `a/b` wins over one named `a`.
-        let remotes = try repo.facts().remotes.map(\.name).sorted { $0.count > $1.count }
+        let remotes = configured.map(\.name).sorted { $0.count > $1.count }
         var matches: [(name: String, target: ObjectID)] = []
         for ref in try repo.references(matching: "refs/heads/*") + repo.references(matching: "refs/remotes/*") {
             let short: String

@@ -68,7 +68,8 @@ public struct ReleaseHistoryAudit {
 
         // RC selection first: it decides which commits the graph needs.
         let selections = releases.map { ReleaseCandidates.lastRC(for: $0, among: byVersion[$0.version] ?? []) }
-        let branches = try PolicyBranches.matching(policy.source.branches, in: repo).filter { repo.objectType($0.target) == .commit }
+        let branches = try PolicyBranches.matching(policy.source.branches, remotes: facts.remotes, in: repo)
+            .filter { repo.objectType($0.target) == .commit }
         let pairs = zip(releases, selections).compactMap { ga, selection -> (ObjectID, ObjectID)? in
             guard let g = ga.tag.commit, let r = selection.chosen?.tag.commit else { return nil }
             return (r, g)
@@ -94,6 +95,8 @@ public struct ReleaseHistoryAudit {
 
         let failing = request.failOn.failing(under: policy)
         var audited: [AuditedRelease] = []
+        // One scanner for every release: the subtrees releases share are read once in all.
+        var replaceRefs = ReplaceRefs.Scanner(refs: facts.replaceRefs)
         for (ga, selection) in zip(releases, selections) {
             var reports = reportsByTag[GitName.key(ga.tag.name)] ?? []
             if let commit = ga.tag.commit {
@@ -104,7 +107,7 @@ public struct ReleaseHistoryAudit {
             var context = ReleaseContext(repo: repo, policy: request.policy, ga: ga, selection: selection,
                                          candidates: candidates, graph: graph, expectedRepository: expectedRepository,
                                          evidenceTrust: evidenceTrust)
-            try context.auditGit(branches: branches, reachability: reachability, replaceRefs: facts.replaceRefs)
+            try context.auditGit(branches: branches, reachability: reachability, replaceRefs: &replaceRefs)
             context.auditReports(reports)
             audited.append(context.result(failing: failing))
         }
@@ -199,10 +202,10 @@ struct ReleaseContext {
     // MARK: From git
 
     mutating func auditGit(branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
-                           replaceRefs: [String] = []) throws {
+                           replaceRefs: inout ReplaceRefs.Scanner) throws {
         let tag = ga.tag
         let integrity = try ReleaseIntegrity.check(tag: tag.name, commits: tag.commit.map { [$0] } ?? [],
-                                                   tagObjects: tag.tagObjectID.map { [$0] } ?? [], in: repo, replaceRefs: replaceRefs)
+                                                   tagObjects: tag.tagObjects, in: repo, replaceRefs: &replaceRefs)
         if let problem = integrity.problem {
             findings.append((.releaseAltered, "\(name): \(problem)"))
         }

@@ -31,12 +31,15 @@ public enum TagDrift {
     /// The check `verify --repo` adds beside `release.tag-unmoved`: git, asked for the tag now,
     /// builds what was audited (no replace ref on the commits, their files or the tag object; no
     /// ref that shadows the tag's name).
-    public static func integrityCheck(_ report: AuditReport, in repo: Repository) throws -> CheckResult {
+    public static func integrityCheck(_ report: AuditReport, in repo: Repository, replaceRefs: [String]) throws -> CheckResult {
         let id = "release.unaltered", title = "No replace ref or look-alike ref changes what git builds for the tag"
+        // The tag object audited, and the chain the tag has now.
+        var tagObjects = report.release.tagObject.flatMap { try? ObjectID(hex: $0) }.map { [$0] } ?? []
+        if !replaceRefs.isEmpty, let name = report.release.tag, let now = try repo.tag(named: name) { tagObjects += now.tagObjects }
+        var scanner = ReplaceRefs.Scanner(refs: replaceRefs)
         let integrity = try ReleaseIntegrity.check(
             tag: report.release.tag, commits: [report.release.commit, report.tested?.commit].compactMap { $0.flatMap { try? ObjectID(hex: $0) } },
-            tagObjects: report.release.tagObject.flatMap { try? ObjectID(hex: $0) }.map { [$0] } ?? [], in: repo,
-            replaceRefs: try repo.facts().replaceRefs)
+            tagObjects: tagObjects, in: repo, replaceRefs: &scanner)
         if let problem = integrity.problem {
             return CheckResult(id: id, title: title, status: .failed, reason: "\(report.release.tag ?? "the release"): \(problem)")
         }

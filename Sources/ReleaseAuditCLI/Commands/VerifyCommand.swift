@@ -74,7 +74,7 @@ struct VerifyCommand: ParsableCommand {
             let keys = trust.keys(for: .auditor)
             let checksSigners = loadedPolicy != nil || !testerKey.isEmpty || !builderKey.isEmpty
             if keys.isEmpty { throw InputError("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
-            let threshold = loadedPolicy.map { $0.policy.trustedKeys.auditor.threshold } ?? 1
+            let threshold = trust.threshold(for: .auditor)
             let envelopes = try EvidenceSource.load(path: report)
             guard envelopes.count == 1, let loaded = envelopes.first else {
                 throw InputError("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
@@ -88,8 +88,9 @@ struct VerifyCommand: ParsableCommand {
                 Diagnostics.error("\(report): \(failure)")
                 return false
             }
+            let facts = try repository?.facts()  // read once: the origin, and the replace refs
             var expected = repositoryURI.map(RepositoryIdentity.normalize)
-            if expected == nil, let repository { expected = RepositoryIdentity.origin(of: try repository.facts().remotes) }
+            if expected == nil, let facts { expected = RepositoryIdentity.origin(of: facts.remotes) }
             var checks = [
                 ReportBinding.release(verified.report, release: release, expectedRepository: expected, requireRepository: repository != nil),
                 ReportBinding.policy(verified.report, demanded: loadedPolicy),
@@ -97,7 +98,7 @@ struct VerifyCommand: ParsableCommand {
             ]
             if let repository {
                 checks.append(try TagDrift.check(verified.report, in: repository))
-                checks.append(try TagDrift.integrityCheck(verified.report, in: repository))
+                checks.append(try TagDrift.integrityCheck(verified.report, in: repository, replaceRefs: facts?.replaceRefs ?? []))
             }
             try print(verified, added: checks)
             return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }
