@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport"]
+            dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
