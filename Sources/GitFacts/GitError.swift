@@ -18,6 +18,10 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     case notesContention(ref: String, attempts: Int)
     /// A note is larger than release-audit reads (evidence notes are a few KiB a line).
     case noteTooLarge(commit: String, bytes: Int, limit: Int)
+    /// The repository has the object but cannot read it (a corrupt or truncated object).
+    case unreadableObject(String)
+    /// A note line to append holds a line break (the notes are one evidence line each).
+    case noteLineHasLineBreak
     /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
     case libgit2(call: String, code: Int32, errorClass: Int32, message: String)
 
@@ -41,6 +45,10 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "could not update \(ref) after \(attempts) attempts: other writers kept moving it; try again"
         case .noteTooLarge(let commit, let bytes, let limit):
             return "the note on \(commit) is \(bytes / (1024 * 1024)) MiB, larger than the \(limit / (1024 * 1024)) MiB an evidence note may be: someone padded it; remove the junk from refs/notes/release-audit"
+        case .unreadableObject(let id):
+            return "object \(id) is in the repository but cannot be read: the repository may be corrupt (run git fsck)"
+        case .noteLineHasLineBreak:
+            return "a note line must be one line (it contains a line break)"
         case .libgit2(let call, let code, let errorClass, let message):
             // Object database and zlib errors mean unreadable objects: a corrupt repository.
             let hint = errorClass == Self.odbErrorClass || errorClass == Self.zlibErrorClass

@@ -78,7 +78,7 @@ extension Repository {
     public func appendNoteLine(_ line: String, to commit: ObjectID, ref: String = Repository.evidenceNotesRef,
                                maxAttempts: Int = 400) throws {
         guard !line.contains("\n") && !line.contains("\r") else {
-            throw GitError.libgit2(call: "appendNoteLine", code: -1, errorClass: 0, message: "a note line must be one line (it contains a line break)")
+            throw GitError.noteLineHasLineBreak
         }
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, handle) != 0 {

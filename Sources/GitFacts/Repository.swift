@@ -154,6 +154,16 @@ public final class Repository {
         return String(decoding: UnsafeRawBufferPointer(start: ptr, count: buf.size), as: UTF8.self)
     }
 
+    /// Whether the object database has an object with this id (without reading it: a corrupt
+    /// object is there, and `commit(_:)` then fails to read it).
+    public func contains(_ id: ObjectID) -> Bool {
+        var oid = id.oid
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0, let odb else { return false }
+        defer { git_odb_free(odb) }
+        return git_odb_exists(odb, &oid) == 1
+    }
+
     /// The type of the object with this id, or nil when the repository does not have it.
     public func objectType(_ id: ObjectID) -> ObjectType? {
         var oid = id.oid

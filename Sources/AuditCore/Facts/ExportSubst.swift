@@ -14,6 +14,12 @@ public enum ExportSubst {
 
     /// Whether attribute lines set `export-subst` (as an attribute or inside a macro); `-export-subst`
     /// and `!export-subst` unset it. Erring towards yes is safe: the gate then fails and says why.
+    /// Why another commit cannot stand for the release when these `.gitattributes` files of the
+    /// release set export-subst (`other` names that commit: "the tested commit", an RC tag).
+    static func problem(files: [String], other: String) -> String {
+        "the release commit is not \(other), and \(files.prefix(3).joined(separator: ", ")) sets export-subst: git archive of the release expands its own commit's message, author and date into files, so the same tree does not mean the same shipped source; release the tested commit itself, or remove export-subst"
+    }
+
     static func enables(_ contents: Data) -> Bool {
         let text = String(decoding: contents, as: UTF8.self)
         for line in text.split(whereSeparator: \.isNewline) {

@@ -78,11 +78,10 @@ public struct Gate {
         // recorded anywhere else (a fork, another clone) does not match.
         let expectedRepository = namedRepository ?? RepositoryIdentity.byPath(of: repo)
 
-        var context = GateContext(
-            repo: repo, request: request, facts: facts, releaseTag: releaseTag, releaseCommit: releaseCommit,
-            evidence: evidence, expectedRepository: expectedRepository, expectedIsPath: namedRepository == nil)
-        try context.selectRecords()
-        let checks = try context.runChecks()
+        let gateFacts = try GateReader(repo: repo).read(
+            request, facts: facts, releaseTag: releaseTag, releaseCommit: releaseCommit, evidence: evidence,
+            expectedRepository: expectedRepository, expectedIsPath: namedRepository == nil)
+        let checks = GateCheckID.judgeAll(gateFacts)
 
         // The tag's own (short) name, however it was asked for (`v1.0.0` or `refs/tags/v1.0.0`).
         let tagName = releaseTag?.name
@@ -94,8 +93,8 @@ public struct Gate {
                 repository: repository, tag: tagName, tagObject: releaseTag?.tagObjectID?.hex,
                 tagAnnotated: releaseTag?.isAnnotated, commit: releaseCommit?.id.hex, tree: releaseCommit?.tree.hex,
                 ref: tagName.map { "refs/tags/\($0)" }),
-            tested: context.testedCommit.map { AuditReport.Tested(commit: $0.hex, tree: context.testedTree?.hex) },
-            artifacts: context.artifacts,
+            tested: gateFacts.testedCommit.map { AuditReport.Tested(commit: $0.hex, tree: gateFacts.tested?.commit.tree.hex) },
+            artifacts: gateFacts.artifacts,
             checks: checks,
             inputs: evidence.items.map { item in
                 AuditReport.Input(

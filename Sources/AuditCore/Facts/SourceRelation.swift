@@ -52,3 +52,19 @@ public struct SourceRelation: Sendable, Equatable {
                               changedPaths: paths)
     }
 }
+
+extension SourceRelation {
+    /// The relation in words, as the gate's checks give it: `from` is the earlier side (the tested
+    /// commit, the RC), `to` the release.
+    func describe(from: ObjectID, to: ObjectID) -> String {
+        switch kind {
+        case .sameCommit: return "same commit"
+        case .sameTree: return "different commits with the same tree"
+        case .descendant:
+            return "\(to.short) is \(commitsBetween) commit(s) after \(from.short), \(changedPaths.count) path(s) differ"
+        case .diverged:
+            let base = mergeBase.map { "merge base \($0.short)" } ?? "no common history"
+            return "the histories diverged (\(base); \(commitsBetween) commit(s) on the release side, \(commitsBehind) on the tested side)"
+        }
+    }
+}
