@@ -65,6 +65,56 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     }
 }
 
+/// One audit finding: a pure judgement of the facts gathered about one release, in its own file
+/// under Rules/Audit/ named after its id. It returns one message per occurrence (usually none or one).
+protocol FindingRule {
+    static func find(_ facts: ReleaseAuditFacts) -> [String]
+}
+
+extension FindingKind {
+    /// The rule that finds this kind.
+    ///
+    /// To add a finding: a file in Rules/Audit/ with a `FindingRule`, a case above (with its doc,
+    /// which docs/audit.md follows), its line here and its place in `evaluationOrder`.
+    var rule: any FindingRule.Type {
+        switch self {
+        case .missingReport: MissingReport.self
+        case .untrustedReport: UntrustedReport.self
+        case .failedReport: FailedReport.self
+        case .tagMoved: TagMoved.self
+        case .tagRecreated: TagRecreated.self
+        case .policyChanged: PolicyChanged.self
+        case .reportOtherRepository: ReportOtherRepository.self
+        case .untrustedEvidence: UntrustedEvidence.self
+        case .noRC: NoRC.self
+        case .rcAfterGA: RCAfterGA.self
+        case .rcDiverged: RCDiverged.self
+        case .rcDisallowedPaths: RCDisallowedPaths.self
+        case .rcMismatch: RCMismatch.self
+        case .lightweightTag: LightweightTag.self
+        case .unsignedTag: UnsignedTag.self
+        case .unverifiedTagSignature: UnverifiedTagSignature.self
+        case .releaseAltered: ReleaseAltered.self
+        case .tagNotCommit: TagNotCommit.self
+        case .notOnReleaseBranch: NotOnReleaseBranch.self
+        }
+    }
+
+    /// The order a release's findings are listed in: what git shows about the tag, its RC and its
+    /// branch, then what its report shows.
+    static let evaluationOrder: [FindingKind] = [
+        .releaseAltered, .lightweightTag, .unsignedTag, .unverifiedTagSignature, .tagNotCommit,
+        .rcAfterGA, .rcDiverged, .rcDisallowedPaths, .rcMismatch, .noRC, .notOnReleaseBranch,
+        .missingReport, .untrustedReport, .tagMoved, .tagRecreated, .failedReport, .policyChanged,
+        .untrustedEvidence, .reportOtherRepository,
+    ]
+
+    /// Every finding of one release, in `evaluationOrder`.
+    static func findAll(_ facts: ReleaseAuditFacts) -> [(FindingKind, String)] {
+        evaluationOrder.flatMap { kind in kind.rule.find(facts).map { (kind, $0) } }
+    }
+}
+
 /// Which findings fail the audit (`--fail-on`): `default`, `all`, `none`, or a comma-separated
 /// list of finding ids, optionally with `default` among them (`default,policy-changed`).
 public struct FailOn: Sendable, Equatable {

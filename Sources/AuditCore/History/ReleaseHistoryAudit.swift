@@ -104,12 +104,10 @@ public struct ReleaseHistoryAudit {
                 reports += fromNotes.filter { note in !reports.contains { $0.sha256 == note.sha256 } }
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
-            var context = ReleaseContext(repo: repo, policy: request.policy, ga: ga, selection: selection,
-                                         candidates: candidates, graph: graph, expectedRepository: expectedRepository,
-                                         evidenceTrust: evidenceTrust)
-            try context.auditGit(branches: branches, reachability: reachability, replaceRefs: &replaceRefs)
-            context.auditReports(reports)
-            audited.append(context.result(failing: failing))
+            let facts = try readRelease(ga, selection: selection, candidates: candidates, policy: request.policy, graph: graph,
+                                        branches: branches, reachability: reachability, replaceRefs: &replaceRefs,
+                                        reports: reports, expectedRepository: expectedRepository, evidenceTrust: evidenceTrust)
+            audited.append(AuditedRelease.judge(facts, failing: failing))
         }
 
         var findingCounts: [String: Int] = [:]
@@ -163,220 +161,61 @@ public struct ReleaseHistoryAudit {
     }
 }
 
-/// One release being audited: the facts gathered so far and the findings.
-struct ReleaseContext {
-    let repo: Repository
-    let loaded: LoadedPolicy
-    let ga: ReleaseTag
-    let selection: RCSelection
-    /// Every release candidate of the version, oldest first.
-    let candidates: [ReleaseTag]
-    let graph: CommitGraph?
-    /// The identity reports must name: the policy's `source.repository`, else the origin remote.
-    let expectedRepository: String?
-    /// Whose signatures on the evidence a report used count.
-    let evidenceTrust: TrustStore
-
-    var policy: Policy { loaded.policy }
-    var findings: [(FindingKind, String)] = []
-    var relation: SourceRelation?
-    var decisions: [PathDecision] = []
-    var onReleaseBranch: Bool?
-    var releaseBranch: String?
-    var report: StoredReportSummary?
-
-    init(repo: Repository, policy: LoadedPolicy, ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag],
-         graph: CommitGraph?, expectedRepository: String?, evidenceTrust: TrustStore) {
-        self.expectedRepository = expectedRepository
-        self.evidenceTrust = evidenceTrust
-        self.repo = repo
-        self.loaded = policy
-        self.ga = ga
-        self.selection = selection
-        self.candidates = candidates
-        self.graph = graph
-    }
-
-    var name: String { ga.tag.name }
-
-    // MARK: From git
-
-    mutating func auditGit(branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
-                           replaceRefs: inout ReplaceRefs.Scanner) throws {
+extension ReleaseHistoryAudit {
+    /// Reads what the audit judges about one release: the only per-release code that touches the repository.
+    func readRelease(_ ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag], policy loaded: LoadedPolicy,
+                     graph: CommitGraph?, branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
+                     replaceRefs: inout ReplaceRefs.Scanner, reports: [StoredReport], expectedRepository: String?,
+                     evidenceTrust: TrustStore) throws -> ReleaseAuditFacts {
+        let policy = loaded.policy
         let tag = ga.tag
         let integrity = try ReleaseIntegrity.check(tag: tag.name, commits: tag.commit.map { [$0] } ?? [],
                                                    tagObjects: tag.tagObjects, in: repo, replaceRefs: &replaceRefs)
-        if let problem = integrity.problem {
-            findings.append((.releaseAltered, "\(name): \(problem)"))
-        }
-        if !tag.isAnnotated {
-            findings.append((.lightweightTag, "\(name) is a lightweight tag: it has no tagger, date or message, and can be re-made without trace"
-                + (policy.tag.annotated || policy.tag.signed ? "; the policy requires \(policy.tag.signed ? "signed" : "annotated") tags" : "")))
-        } else if policy.tag.signed && !tag.isSigned {
-            findings.append((.unsignedTag, "\(name) is annotated but not signed; the policy requires signed tags"))
-        } else if policy.tag.signed {
-            findings.append((.unverifiedTagSignature, "\(name) carries a signature block, but release-audit does not verify tag signatures yet: the policy's tag.signed cannot be met (check with git verify-tag)"))
-        }
-        guard let commitID = tag.commit else {
-            findings.append((.tagNotCommit, "\(name) names a \(tag.targetType.rawValue) (\(tag.targetID.short)), not a commit"))
-            return
-        }
-
-        // The last RC and how the GA relates to it.
-        if !selection.taggedAfterGA.isEmpty {
-            let names = selection.taggedAfterGA.map(\.tag.name).joined(separator: ", ")
-            findings.append((.rcAfterGA, "\(names) \(selection.taggedAfterGA.count == 1 ? "was" : "were") tagged after \(name) (ignored for the RC rule)"))
-        }
-        if let rc = selection.chosen, let rcCommitID = rc.tag.commit {
-            let relation = try SourceRelation.between(try repo.commit(rcCommitID), try repo.commit(commitID), in: repo, graph: graph)
-            self.relation = relation
-            decisions = policy.source.decisions(for: relation.changedPaths)
-            try judgeRelation(relation, rc: rc.tag.name, rcCommit: rcCommitID, commit: commitID)
-        } else if let rc = selection.chosen {
-            findings.append((.noRC, "\(rc.tag.name), the last release candidate, names a \(rc.tag.targetType.rawValue), not a commit"))
-        } else {
-            findings.append((.noRC, selection.reason))
-        }
-
-        // Release branches.
-        guard !policy.source.branches.isEmpty else { return }
-        let patterns = policy.source.branches.map(\.pattern).joined(separator: ", ")
-        if branches.isEmpty {
-            onReleaseBranch = false
-            findings.append((.notOnReleaseBranch, "no branch matching \(patterns) exists here: fetch the branches"))
-        } else if let first = reachability?.firstTip(reaching: commitID) {
-            onReleaseBranch = true
-            releaseBranch = branches[first].name
-        } else {
-            onReleaseBranch = false
-            findings.append((.notOnReleaseBranch, "\(commitID.short) is not reachable from any branch matching \(patterns)"))
-        }
-    }
-
-    private mutating func judgeRelation(_ relation: SourceRelation, rc: String, rcCommit: ObjectID, commit: ObjectID) throws {
-        if relation.kind == .diverged {
-            let base = relation.mergeBase.map { "merge base \($0.short)" } ?? "no common history"
-            findings.append((.rcDiverged, "\(name) (\(commit.short)) does not descend from \(rc) (\(rcCommit.short)): \(base), \(relation.commitsBetween) commit(s) on the GA side, \(relation.commitsBehind) on the RC side"))
-        }
-        let disallowed = decisions.filter { $0.allowedBy == nil }
-        if !disallowed.isEmpty {
-            let list = disallowed.prefix(5).map { "\($0.path) (\($0.kind))" }.joined(separator: ", ") + (disallowed.count > 5 ? ", ..." : "")
-            let allowed = policy.source.allowedPaths.isEmpty ? "the policy allows no path to change" : "not in source.allowed_paths"
-            findings.append((.rcDisallowedPaths, "\(disallowed.count) path(s) changed from \(rc) to \(name) (\(allowed)): \(list)"))
-        }
-        // A re-made commit with the RC's tree archives to other files when the tree sets export-subst.
-        if relation.kind != .sameCommit, policy.rc.match == .sameTree || policy.rc.match == .allowedDiff,
-           case let files = try ExportSubst.attributeFiles(in: commit, repo: repo), !files.isEmpty {
-            findings.append((.rcMismatch, "\(name) is not \(rc)'s commit, and \(files.prefix(3).joined(separator: ", ")) sets export-subst: git archive of \(name) expands its own commit's metadata, so the same tree is not the same source"))
-        }
-        switch policy.rc.match {
-        case .sameCommit where relation.kind != .sameCommit:
-            findings.append((.rcMismatch, "the policy's rc.match is same-commit, and \(name) is \(relation.kind.rawValue) from \(rc)"))
-        case .sameTree where relation.kind != .sameCommit && relation.kind != .sameTree:
-            findings.append((.rcMismatch, "the policy's rc.match is same-tree, and \(name) is \(relation.kind.rawValue) from \(rc) with other files"))
-        default: break
-        }
-    }
-
-    // MARK: From stored reports
-
-    /// Chooses the report that speaks for the release: the latest trusted one that still matches
-    /// the tag, else the latest trusted one, else an untrusted one (which speaks for nothing).
-    mutating func auditReports(_ reports: [StoredReport]) {
-        let trusted = reports.compactMap { r in r.verified.map { (stored: r, verified: $0) } }
-        if trusted.isEmpty {
-            guard let untrusted = reports.first else {
-                findings.append((.missingReport, "no audit report for \(name) in the reports directory or in the git notes on its commit"))
-                return
+        var relation: SourceRelation?
+        var exportSubst: [String] = []
+        var branchFacts: BranchFacts?
+        if let commit = tag.commit {
+            if let rcCommit = selection.chosen?.tag.commit {
+                let found = try SourceRelation.between(try repo.commit(rcCommit), try repo.commit(commit), in: repo, graph: graph)
+                relation = found
+                // A re-made commit with the RC's tree archives to other files when the tree sets export-subst.
+                if found.kind != .sameCommit, policy.rc.match == .sameTree || policy.rc.match == .allowedDiff {
+                    exportSubst = try ExportSubst.attributeFiles(in: commit, repo: repo)
+                }
             }
-            report = StoredReportSummary(
-                source: untrusted.source, sha256: untrusted.sha256, signature: "untrusted",
-                signatureProblem: untrusted.signatureProblem, signers: [], verdict: nil, failedChecks: [], auditedAt: nil,
-                commit: nil, tagObject: nil, tagState: nil, policyName: nil, policySha256: nil, otherReports: reports.count - 1)
-            findings.append((.untrustedReport, "\(reports.count) report(s) for \(name), none signed by a trusted key: \(untrusted.source): \(untrusted.signatureProblem ?? "")"))
-            return
+            if !policy.source.branches.isEmpty {
+                let reaching = branches.isEmpty ? nil : reachability?.firstTip(reaching: commit).map { branches[$0].name }
+                branchFacts = BranchFacts(candidates: branches.map(\.name), reaching: reaching)
+            }
         }
-        let outcomes = trusted.map { TagDrift.outcome(of: $0.verified.report, tag: ga.tag) }
-        let latestFirst = zip(trusted, outcomes).sorted { a, b in
-            let (da, db) = (Timestamp.date(a.0.verified.report.auditedAt) ?? .distantPast, Timestamp.date(b.0.verified.report.auditedAt) ?? .distantPast)
-            return da != db ? da > db : a.0.stored.sha256 < b.0.stored.sha256
-        }
-        // The report that counts: the latest unmoved one made here under an accepted policy; failing
-        // that, the latest unmoved one, else the latest (each of which then fails with its reason).
-        let (loaded, expected, evidenceTrust) = (self.loaded, expectedRepository, self.evidenceTrust)
-        let counts = { (r: ReportStatement.Verified) in
-            loaded.acceptsReport(madeUnder: r.report.policy.sha256) && Self.isOurs(r.report, expected: expected)
-                && ReportBinding.signers(r.report, trust: evidenceTrust).status != .failed
-        }
-        let chosen = latestFirst.first { $0.1 == .unmoved && counts($0.0.verified) }
-            ?? latestFirst.first { $0.1 == .unmoved } ?? latestFirst[0]
-        let (stored, verified) = chosen.0
-        let audited = verified.report
-        let tagState: String
-        switch chosen.1 {
-        case .moved(let was, let now):
-            tagState = "moved"
-            findings.append((.tagMoved, "\(name) moved since its report (\(stored.source)): it named \(was.map { String($0.prefix(7)) } ?? "-") when audited, now \(now.prefix(7))"))
-        case .recreated(let was, let now):
-            tagState = "recreated"
-            findings.append((.tagRecreated, "\(name) was re-created since its report (\(stored.source)): tag object \(was.map { String($0.prefix(7)) } ?? "none") when audited, now \(now.map { String($0.prefix(7)) } ?? "none (lightweight)")"))
-        case .deleted, .noTag, .unmoved:
-            tagState = "unmoved"
-        }
-        if audited.verdict == .failed {
-            let failed = audited.failedChecks.map(\.id).joined(separator: ", ")
-            findings.append((.failedReport, "the report (\(stored.source)) is FAILED: \(failed)"))
-        }
-        if !loaded.acceptsReport(madeUnder: audited.policy.sha256) {
-            findings.append((.policyChanged, "the report was made under policy \(audited.policy.name) (sha256 \(audited.policy.sha256.prefix(12))), not \(loaded.name) (\(loaded.sha256.prefix(12))), and the policy does not accept it (reports.accepted_policies): it does not count"))
-        } else if sha256Hex(Data(audited.policy.content.utf8)) != audited.policy.sha256.lowercased() {
-            findings.append((.policyChanged, "the report's policy text does not have the digest it claims: it does not count"))
-        }
-        let signers = ReportBinding.signers(audited, trust: evidenceTrust)
-        if signers.status == .failed {
-            findings.append((.untrustedEvidence, "the report (\(stored.source)) used evidence not signed by keys trusted here: \(signers.reason)"))
-        }
-        if !isOurs(audited) {
-            findings.append((.reportOtherRepository, expectedRepository == nil
-                ? "cannot tell which repository is audited (no origin remote, no source.repository in the policy), so the report (about \(audited.release.repository ?? "an unnamed repository")) cannot be matched: set source.repository"
-                : "the report (\(stored.source)) is about \(audited.release.repository ?? "an unnamed repository"), not \(expectedRepository ?? ""): a gate run elsewhere does not count here"))
-        }
-        report = StoredReportSummary(
-            source: stored.source, sha256: stored.sha256, signature: "valid", signatureProblem: nil,
-            signers: verified.signerKeyIDs, verdict: audited.verdict.rawValue, failedChecks: audited.failedChecks.map(\.id),
-            auditedAt: audited.auditedAt, commit: audited.release.commit, tagObject: audited.release.tagObject,
-            tagState: tagState, policyName: audited.policy.name, policySha256: audited.policy.sha256,
-            otherReports: reports.count - 1)
+        return ReleaseAuditFacts(policy: loaded, ga: ga, selection: selection, candidates: candidates,
+                                 integrityProblem: integrity.problem, relation: relation, releaseExportSubst: exportSubst,
+                                 branches: branchFacts, expectedRepository: expectedRepository, evidenceTrust: evidenceTrust,
+                                 reports: reports)
     }
+}
 
-    /// Whether a report is about the audited repository.
-    func isOurs(_ report: AuditReport) -> Bool { Self.isOurs(report, expected: expectedRepository) }
-
-    static func isOurs(_ report: AuditReport, expected: String?) -> Bool {
-        guard let expected, let repository = report.release.repository else { return false }
-        return RepositoryIdentity.matches(repository, expected)
-    }
-
-    // MARK: Result
-
-    func result(failing: Set<FindingKind>) -> AuditedRelease {
-        let list = findings.map { Finding(kind: $0.0, message: $0.1, fails: failing.contains($0.0)) }
+extension AuditedRelease {
+    /// Judges one release: every finding rule over its facts, and the verdict under `failing`.
+    static func judge(_ facts: ReleaseAuditFacts, failing: Set<FindingKind>) -> AuditedRelease {
+        let list = FindingKind.findAll(facts).map { Finding(kind: $0.0, message: $0.1, fails: failing.contains($0.0)) }
         let verdict: ReleaseVerdict = list.isEmpty ? .clean : list.contains(where: \.fails) ? .failed : .noted
-        let tag = ga.tag
+        let (ga, selection, tag) = (facts.ga, facts.selection, facts.ga.tag)
         let afterGA = Set(selection.taggedAfterGA.map(\.tag.name))
         func candidate(_ rc: ReleaseTag) -> AuditedRelease.Candidate {
             AuditedRelease.Candidate(tag: rc.tag.name, number: rc.rcNumber ?? 0, commit: rc.tag.commit?.hex,
                                      createdAt: Timestamp.string(rc.createdAt), afterGA: afterGA.contains(rc.tag.name))
         }
+        let relation = facts.relation
         return AuditedRelease(
             tag: tag.name, version: ga.version,
             tagKind: tag.isAnnotated ? (tag.isSigned ? .signed : .annotated) : .lightweight,
             tagObject: tag.tagObjectID?.hex, commit: tag.commit?.hex, createdAt: Timestamp.string(ga.createdAt),
             rc: selection.chosen.map(candidate),
-            rcReason: selection.reason, rcCandidates: candidates.map(candidate),
+            rcReason: selection.reason, rcCandidates: facts.candidates.map(candidate),
             relation: relation?.kind, commitsBetween: relation?.commitsBetween, commitsBehind: relation?.commitsBehind,
             mergeBase: relation?.kind == .diverged ? relation?.mergeBase?.hex : nil,
-            changedPaths: decisions, onReleaseBranch: onReleaseBranch, releaseBranch: releaseBranch,
-            report: report, findings: list, verdict: verdict)
+            changedPaths: facts.rcJudgement?.decisions ?? [], onReleaseBranch: facts.branches.map { $0.reaching != nil },
+            releaseBranch: facts.branches?.reaching, report: facts.choice.summary, findings: list, verdict: verdict)
     }
 }
