@@ -70,6 +70,18 @@ public struct Commit: Hashable, Sendable {
 
     /// Whether the commit carries a signature (not whether it verifies).
     public var isSigned: Bool { signature != nil }
+
+    public init(id: ObjectID, tree: ObjectID, parents: [ObjectID], author: Person, committer: Person, summary: String,
+                message: String, signature: ObjectSignature? = nil) {
+        self.id = id
+        self.tree = tree
+        self.parents = parents
+        self.author = author
+        self.committer = committer
+        self.summary = summary
+        self.message = message
+        self.signature = signature
+    }
 }
 
 /// A signature embedded in a git object, with the bytes it signs, for verification by a caller.
@@ -104,6 +116,20 @@ public struct Tag: Hashable, Sendable {
     /// lightweight tag): a replace ref on any of them changes what the tag peels to.
     public var tagObjects: [ObjectID] = []
 
+    public init(name: String, isAnnotated: Bool, referenceTarget: ObjectID, tagger: Person?, message: String?, isSigned: Bool,
+                chainLength: Int, targetType: ObjectType, targetID: ObjectID, tagObjects: [ObjectID] = []) {
+        self.name = name
+        self.isAnnotated = isAnnotated
+        self.referenceTarget = referenceTarget
+        self.tagger = tagger
+        self.message = message
+        self.isSigned = isSigned
+        self.chainLength = chainLength
+        self.targetType = targetType
+        self.targetID = targetID
+        self.tagObjects = tagObjects
+    }
+
     /// The commit the tag peels to, or nil when it names a tree or a blob.
     public var commit: ObjectID? { targetType == .commit ? targetID : nil }
     /// The tag object id for an annotated tag, nil for a lightweight tag.
@@ -130,6 +156,14 @@ public struct ChangedPath: Hashable, Sendable, Codable {
     /// The git file mode after the change (`0o100644`, `0o100755`, `0o120000` for a symbolic link,
     /// `0o160000` for a submodule); nil when deleted.
     public var newMode: UInt32?
+
+    public init(path: String, kind: ChangeKind, oldID: ObjectID? = nil, newID: ObjectID? = nil, newMode: UInt32? = nil) {
+        self.path = path
+        self.kind = kind
+        self.oldID = oldID
+        self.newID = newID
+        self.newMode = newMode
+    }
 
     /// Whether the path is a regular file after the change (or gone).
     public var isRegularFileOrGone: Bool { newMode == nil || newMode == 0o100644 || newMode == 0o100755 }
