@@ -163,10 +163,6 @@ public enum EvidenceSource {
     }
 }
 
-/// Lowercase hex SHA-256 of some bytes.
-public func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-}
 
 /// Errors reading evidence: the command's input is unusable (exit 2).
 public enum EvidenceError: Error, CustomStringConvertible, Equatable {

@@ -11,9 +11,9 @@ public struct ReleaseHistory: Encodable, Sendable {
     /// The finding ids that fail the audit, sorted as `FindingKind.allCases`.
     public var failOn: [FindingKind]
     /// The policy's `source.branches` globs; nil when it names none (the branch column is skipped).
-    public var releaseBranches: [String]?
+    @ExplicitNull public var releaseBranches: [String]?
     /// `--since`: the tag releases were audited from, when given.
-    public var since: String?
+    @ExplicitNull public var since: String?
     public var releases: [AuditedRelease]
     public var summary: Summary
     /// Files and envelopes in the reports directory that are not audit reports, and why.
@@ -44,21 +44,7 @@ public struct ReleaseHistory: Encodable, Sendable {
     /// Whether the audit passes: no release FAILED.
     public var passed: Bool { summary.failed == 0 }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(formatVersion, forKey: .formatVersion)
-        try c.encode(policy, forKey: .policy)
-        try c.encode(failOn, forKey: .failOn)
-        try c.encode(releaseBranches, forKey: .releaseBranches)
-        try c.encode(since, forKey: .since)
-        try c.encode(releases, forKey: .releases)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(ignoredReports, forKey: .ignoredReports)
-    }
 
-    private enum Key: String, CodingKey {
-        case formatVersion, policy, failOn, releaseBranches, since, releases, summary, ignoredReports
-    }
 }
 
 /// A release's verdict: CLEAN (no finding), NOTED (findings, none of them failing) or FAILED.
@@ -89,33 +75,33 @@ public struct AuditedRelease: Encodable, Sendable {
     public var version: String
     public var tagKind: TagKind
     /// The tag object, for an annotated tag.
-    public var tagObject: String?
+    @ExplicitNull public var tagObject: String?
     /// The commit the tag peels to (nil when it names a tree or a blob).
-    public var commit: String?
+    @ExplicitNull public var commit: String?
     /// When the tag was made (the tagger date; for a lightweight tag, its commit's date), RFC 3339 UTC.
     public var createdAt: String
     /// The last release candidate under the RC rule, nil when there is none.
-    public var rc: Candidate?
+    @ExplicitNull public var rc: Candidate?
     /// Why that candidate was chosen (or why none was).
     public var rcReason: String
     /// Every release candidate of the version, oldest first.
     public var rcCandidates: [Candidate]
     /// How the GA commit relates to the RC commit; nil without an RC.
-    public var relation: SourceRelation.Kind?
+    @ExplicitNull public var relation: SourceRelation.Kind?
     /// Commits in RC..GA (on the GA side); nil without an RC.
-    public var commitsBetween: Int?
+    @ExplicitNull public var commitsBetween: Int?
     /// Commits in GA..RC (on the RC side; non-zero only when diverged); nil without an RC.
-    public var commitsBehind: Int?
+    @ExplicitNull public var commitsBehind: Int?
     /// The merge base of RC and GA when they diverged (nil otherwise, or when unrelated).
-    public var mergeBase: String?
+    @ExplicitNull public var mergeBase: String?
     /// Every path that differs from the RC's tree to the GA's, and the policy glob that allows it (nil: not allowed).
-    public var changedPaths: [PathDecision]
+    public var changedPaths: [AuditedPath]
     /// Whether the GA commit is reachable from a release branch; nil when the policy names no branches.
-    public var onReleaseBranch: Bool?
+    @ExplicitNull public var onReleaseBranch: Bool?
     /// The first release branch (full ref name) the GA commit is reachable from.
-    public var releaseBranch: String?
+    @ExplicitNull public var releaseBranch: String?
     /// The audit report found for the tag, nil when none.
-    public var report: StoredReportSummary?
+    @ExplicitNull public var report: StoredReportSummary?
     public var findings: [Finding]
     public var verdict: ReleaseVerdict
 
@@ -124,62 +110,16 @@ public struct AuditedRelease: Encodable, Sendable {
         public var tag: String
         public var number: Int
         /// Nil when the tag names a tree or a blob.
-        public var commit: String?
+        @ExplicitNull public var commit: String?
         public var createdAt: String
         /// Tagged after the GA: noted, never chosen.
         public var afterGA: Bool
 
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(tag, forKey: .tag)
-            try c.encode(number, forKey: .number)
-            try c.encode(commit, forKey: .commit)
-            try c.encode(createdAt, forKey: .createdAt)
-            try c.encode(afterGA, forKey: .afterGA)
-        }
 
-        private enum Key: String, CodingKey { case tag, number, commit, createdAt, afterGA }
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(tag, forKey: .tag)
-        try c.encode(version, forKey: .version)
-        try c.encode(tagKind, forKey: .tagKind)
-        try c.encode(tagObject, forKey: .tagObject)
-        try c.encode(commit, forKey: .commit)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(rc, forKey: .rc)
-        try c.encode(rcReason, forKey: .rcReason)
-        try c.encode(rcCandidates, forKey: .rcCandidates)
-        try c.encode(relation, forKey: .relation)
-        try c.encode(commitsBetween, forKey: .commitsBetween)
-        try c.encode(commitsBehind, forKey: .commitsBehind)
-        try c.encode(mergeBase, forKey: .mergeBase)
-        try c.encode(changedPaths.map(PathEntry.init), forKey: .changedPaths)
-        try c.encode(onReleaseBranch, forKey: .onReleaseBranch)
-        try c.encode(releaseBranch, forKey: .releaseBranch)
-        try c.encode(report, forKey: .report)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(verdict, forKey: .verdict)
-    }
 
-    private enum Key: String, CodingKey {
-        case tag, version, tagKind, tagObject, commit, createdAt, rc, rcReason, rcCandidates, relation, commitsBetween,
-             commitsBehind, mergeBase, changedPaths, onReleaseBranch, releaseBranch, report, findings, verdict
-    }
 
-    /// A changed path with `allowedBy` always present (null when not allowed).
-    private struct PathEntry: Encodable {
-        var decision: PathDecision
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(decision.path, forKey: .path)
-            try c.encode(decision.kind, forKey: .kind)
-            try c.encode(decision.allowedBy, forKey: .allowedBy)
-        }
-        private enum Key: String, CodingKey { case path, kind, allowedBy }
-    }
 }
 
 /// The audit report found for a release, as far as it can be trusted.
@@ -191,44 +131,37 @@ public struct StoredReportSummary: Encodable, Sendable, Equatable {
     /// `valid` (signed by enough trusted keys) or `untrusted` (the fields below are then nil: nothing in it is believed).
     public var signature: String
     /// Why the signature was not accepted (untrusted only).
-    public var signatureProblem: String?
+    @ExplicitNull public var signatureProblem: String?
     /// Key ids of the trusted keys that signed.
     public var signers: [String]
     /// The report's verdict, PASSED or FAILED.
-    public var verdict: String?
+    @ExplicitNull public var verdict: String?
     /// The checks that FAILED in the report.
     public var failedChecks: [String]
-    public var auditedAt: String?
+    @ExplicitNull public var auditedAt: String?
     /// The commit and tag object the report audited.
-    public var commit: String?
-    public var tagObject: String?
+    @ExplicitNull public var commit: String?
+    @ExplicitNull public var tagObject: String?
     /// `unmoved`, `moved` or `recreated`: the tag now against what the report audited.
-    public var tagState: String?
-    public var policyName: String?
-    public var policySha256: String?
+    @ExplicitNull public var tagState: String?
+    @ExplicitNull public var policyName: String?
+    @ExplicitNull public var policySha256: String?
     /// How many other reports name the same tag (older, moved, or untrusted ones).
     public var otherReports: Int
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(source, forKey: .source)
-        try c.encode(sha256, forKey: .sha256)
-        try c.encode(signature, forKey: .signature)
-        try c.encode(signatureProblem, forKey: .signatureProblem)
-        try c.encode(signers, forKey: .signers)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(failedChecks, forKey: .failedChecks)
-        try c.encode(auditedAt, forKey: .auditedAt)
-        try c.encode(commit, forKey: .commit)
-        try c.encode(tagObject, forKey: .tagObject)
-        try c.encode(tagState, forKey: .tagState)
-        try c.encode(policyName, forKey: .policyName)
-        try c.encode(policySha256, forKey: .policySha256)
-        try c.encode(otherReports, forKey: .otherReports)
-    }
 
-    private enum Key: String, CodingKey {
-        case source, sha256, signature, signatureProblem, signers, verdict, failedChecks, auditedAt, commit, tagObject,
-             tagState, policyName, policySha256, otherReports
+}
+
+/// A path that differs from the RC's tree to the GA's, and the `source.allowed_paths` entry that
+/// allows it (null when none does: the audit's JSON always has the key, a report leaves it out).
+public struct AuditedPath: Encodable, Sendable, Equatable {
+    public var path: String
+    public var kind: String
+    @ExplicitNull public var allowedBy: String?
+
+    public init(_ decision: PathDecision) {
+        path = decision.path
+        kind = decision.kind
+        allowedBy = decision.allowedBy
     }
 }

@@ -215,7 +215,7 @@ extension AuditedRelease {
             rcReason: selection.reason, rcCandidates: facts.candidates.map(candidate),
             relation: relation?.kind, commitsBetween: relation?.commitsBetween, commitsBehind: relation?.commitsBehind,
             mergeBase: relation?.kind == .diverged ? relation?.mergeBase?.hex : nil,
-            changedPaths: facts.rcJudgement?.decisions ?? [], onReleaseBranch: facts.branches.map { $0.reaching != nil },
+            changedPaths: facts.rcJudgement?.decisions.map(AuditedPath.init) ?? [], onReleaseBranch: facts.branches.map { $0.reaching != nil },
             releaseBranch: facts.branches?.reaching, report: facts.choice.summary, findings: list, verdict: verdict)
     }
 }

@@ -11,9 +11,7 @@ extension Policy {
 
     /// The policy as pretty-printed JSON, keys in the same order as the YAML form.
     public func canonicalJSON() -> String {
-        var out = ""
-        Self.writeJSON(.map(document), indent: "", into: &out)
-        return out + "\n"
+        String(decoding: Self.json(.map(document)).jsonData(.document), as: UTF8.self) + "\n"
     }
 
     /// A value of the canonical document.
@@ -123,50 +121,20 @@ extension Policy {
 
     // MARK: JSON
 
-    private static func writeJSON(_ value: Value, indent: String, into out: inout String) {
-        let inner = indent + "  "
+    private static func json(_ value: Value) -> JSONValue {
         switch value {
-        case .map(let members) where !members.isEmpty:
-            out += "{\n"
-            for (index, (key, member)) in members.enumerated() {
-                out += inner + jsonString(key) + ": "
-                writeJSON(member, indent: inner, into: &out)
-                out += index == members.count - 1 ? "\n" : ",\n"
-            }
-            out += indent + "}"
-        case .list(let items) where !items.isEmpty:
-            out += "[\n"
-            for (index, item) in items.enumerated() {
-                out += inner
-                writeJSON(item, indent: inner, into: &out)
-                out += index == items.count - 1 ? "\n" : ",\n"
-            }
-            out += indent + "]"
-        case .map: out += "{}"
-        case .list: out += "[]"
-        case .string(let s): out += jsonString(s)
-        case .int(let n): out += String(n)
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
+        case .string(let s): return .string(s)
+        case .int(let n): return .number(String(n))
+        case .bool(let b): return .bool(b)
+        case .null: return .null
+        case .list(let items): return .array(items.map(json))
+        case .map(let members): return .object(members.map { (key: $0.0, value: json($0.1)) })
         }
     }
 
-    /// A JSON string literal (also a YAML double-quoted scalar): `"` and `\` and control characters escaped.
+    /// A JSON string literal, which is also a YAML double-quoted scalar: `"`, `\\`, controls and
+    /// invisible characters escaped (`JSONStyle.document`).
     private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029 || c.value == 0xFEFF:
-                let hex = String(c.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
+        String(decoding: JSONValue.string(s).jsonData(.document), as: UTF8.self)
     }
 }

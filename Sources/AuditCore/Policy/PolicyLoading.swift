@@ -18,7 +18,7 @@ public struct LoadedPolicy: Sendable, Equatable {
         self.policy = policy
         self.name = name
         self.source = source
-        self.sha256 = SHA256.hash(data: source).map { String(format: "%02x", $0) }.joined()
+        self.sha256 = sha256Hex(source)
         self.path = path
     }
 }

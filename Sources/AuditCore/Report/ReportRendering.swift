@@ -41,17 +41,9 @@ public enum ReportRendering {
 
     /// The JSON printed by `--format json`: the report predicate plus where the signed report was written.
     public static func json(_ report: AuditReport, reportPath: String?) throws -> String {
-        struct Output: Encodable {
-            var report: AuditReport
-            var reportPath: String?
-            func encode(to encoder: Encoder) throws {
-                try report.encode(to: encoder)
-                var c = encoder.container(keyedBy: Key.self)
-                try c.encodeIfPresent(reportPath, forKey: .reportPath)
-            }
-            enum Key: String, CodingKey { case reportPath }
-        }
-        return try JSONOutput.string(Output(report: report, reportPath: reportPath))
+        guard case .object(var members) = try JSONOutput.tree(report) else { return try JSONOutput.string(report) }
+        if let reportPath { members.append((key: "reportPath", value: .string(reportPath))) }
+        return String(decoding: JSONValue.object(members).jsonData(.output), as: UTF8.self)
     }
 
     static func statusIcon(_ s: CheckStatus) -> String {

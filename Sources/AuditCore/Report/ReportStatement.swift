@@ -23,7 +23,7 @@ public enum ReportStatement {
         let subjects = subjects(for: report)
         guard !subjects.isEmpty else { throw InputProblem("the release has no commit: nothing to make a report about") }
         // Encode the report once, then carry it as a JSON value so the statement has one serializer.
-        let predicate = try StrictJSON.parse(try JSONOutput.data(report))
+        let predicate = try JSONOutput.tree(report)
         return Statement(subjects: subjects, predicateType: AuditReport.predicateType, predicate: predicate)
     }
 

@@ -112,27 +112,13 @@ public struct DSSEEnvelope: Hashable, Sendable {
     /// The envelope as one line of JSON (no newline): sorted keys, standard padded base64, and
     /// `keyid` always present (`""` when unset), as securesystemslib requires.
     public func jsonData() -> Data {
-        let signatureObjects = signatures.map { signature in
-            #"{"keyid":\#(Self.jsonString(signature.keyID ?? "")),"sig":"\#(DSSEBase64.encode(signature.sig))"}"#
-        }
-        let json = #"{"payload":"\#(DSSEBase64.encode(payload))","payloadType":\#(Self.jsonString(payloadType)),"signatures":[\#(signatureObjects.joined(separator: ","))]}"#
-        return Data(json.utf8)
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped, nothing else.
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.object([
+            (key: "payload", value: .string(DSSEBase64.encode(payload))),
+            (key: "payloadType", value: .string(payloadType)),
+            (key: "signatures", value: .array(signatures.map { signature in
+                .object([(key: "keyid", value: .string(signature.keyID ?? "")),
+                         (key: "sig", value: .string(DSSEBase64.encode(signature.sig)))])
+            })),
+        ]).jsonData()
     }
 }

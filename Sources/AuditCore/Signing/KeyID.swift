@@ -8,7 +8,7 @@ import Foundation
 enum KeyID {
     /// Ed25519: `public` is the 32-byte raw key in lowercase hex.
     static func ed25519(rawPublicKey: some Sequence<UInt8>) -> String {
-        securesystemslib(keytype: "ed25519", scheme: "ed25519", publicValue: hex(rawPublicKey))
+        securesystemslib(keytype: "ed25519", scheme: "ed25519", publicValue: hexString(rawPublicKey))
     }
 
     /// ECDSA P-256: `public` is the SPKI PEM exactly as pyca/cryptography writes it.
@@ -17,17 +17,12 @@ enum KeyID {
     }
 
     private static func securesystemslib(keytype: String, scheme: String, publicValue: String) -> String {
-        // Keys sorted, no whitespace: keytype < keyval < scheme.
-        let json = #"{"keytype":\#(canonical(keytype)),"keyval":{"public":\#(canonical(publicValue))},"scheme":\#(canonical(scheme))}"#
-        return hex(SHA256.hash(data: Data(json.utf8)))
+        let key = JSONValue.object([
+            (key: "keytype", value: .string(keytype)),
+            (key: "keyval", value: .object([(key: "public", value: .string(publicValue))])),
+            (key: "scheme", value: .string(scheme)),
+        ])
+        return sha256Hex(key.jsonData(.olpc))
     }
 
-    /// An OLPC canonical JSON string: only `\` and `"` are escaped; newlines stay raw bytes.
-    static func canonical(_ string: String) -> String {
-        "\"" + string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
 }

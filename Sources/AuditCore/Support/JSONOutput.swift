@@ -1,17 +1,24 @@
 import Foundation
 
-/// Deterministic JSON: sorted keys, no escaped slashes, so output diffs cleanly and hashes stably.
+/// Deterministic JSON of `Encodable` values: sorted keys, no escaped slashes, so output diffs
+/// cleanly and hashes stably. Foundation's encoder only turns the value into a tree; the bytes
+/// come from the one writer (`JSONValue.jsonData(_:)`), so every output escapes alike.
 public enum JSONOutput {
-    /// Encodes a value as pretty-printed JSON with sorted keys.
-    public static func string<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
-        String(decoding: try data(value, pretty: pretty), as: UTF8.self)
+    /// Encodes a value as pretty-printed JSON with sorted keys (`JSONStyle.output`).
+    public static func string<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try tree(value).jsonData(.output), as: UTF8.self)
     }
 
-    /// Encodes a value as JSON bytes with sorted keys.
-    public static func data<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
+    /// Encodes a value as canonical JSON bytes (`JSONStyle.canonical`).
+    public static func data<T: Encodable>(_ value: T) throws -> Data {
+        try tree(value).jsonData(.canonical)
+    }
+
+    /// The value as a JSON tree.
+    public static func tree<T: Encodable>(_ value: T) throws -> JSONValue {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try StrictJSON.parse(try encoder.encode(value))
     }
 }
 

@@ -8,6 +8,6 @@ public struct StreamingSHA256 {
     public mutating func update(_ data: Data) { hasher.update(data: data) }
     /// The digest as lowercase hex.
     public mutating func finalizeHex() -> String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hexString(hasher.finalize())
     }
 }
