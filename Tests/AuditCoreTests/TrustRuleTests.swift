@@ -1,4 +1,4 @@
-import AuditCore
+@testable import AuditCore
 import Foundation
 import GitFacts
 import Testing
@@ -24,15 +24,15 @@ import Testing
 
     @Test func aReportIsBoundToItsTagAndRepository() throws {
         let report = try Self.report(tag: "v1.0.0", repository: "https://github.com/example/widget")
-        #expect(ReportBinding.release(report, release: "v1.0.0", expectedRepository: nil, requireRepository: false).status == .passed)
-        #expect(ReportBinding.release(report, release: "refs/tags/v1.0.0", expectedRepository: "https://github.com/example/widget",
+        #expect(ReportRelease.judge(report, release: "v1.0.0", expectedRepository: nil, requireRepository: false).status == .passed)
+        #expect(ReportRelease.judge(report, release: "refs/tags/v1.0.0", expectedRepository: "https://github.com/example/widget",
                                       requireRepository: true).status == .passed)
-        #expect(ReportBinding.release(report, release: "v2.0.0", expectedRepository: nil, requireRepository: false).status == .failed)
-        #expect(ReportBinding.release(report, release: "v1.0.0", expectedRepository: "https://github.com/mallory/widget",
+        #expect(ReportRelease.judge(report, release: "v2.0.0", expectedRepository: nil, requireRepository: false).status == .failed)
+        #expect(ReportRelease.judge(report, release: "v1.0.0", expectedRepository: "https://github.com/mallory/widget",
                                       requireRepository: true).status == .failed)
-        #expect(ReportBinding.release(report, release: "v1.0.0", expectedRepository: nil, requireRepository: true).status == .failed)
+        #expect(ReportRelease.judge(report, release: "v1.0.0", expectedRepository: nil, requireRepository: true).status == .failed)
         let unnamed = try Self.report(tag: "v1.0.0", repository: nil)
-        #expect(ReportBinding.release(unnamed, release: "v1.0.0", expectedRepository: "https://github.com/example/widget",
+        #expect(ReportRelease.judge(unnamed, release: "v1.0.0", expectedRepository: "https://github.com/example/widget",
                                       requireRepository: true).status == .failed)
     }
 
@@ -41,15 +41,39 @@ import Testing
         let strict = try Policy.load(nameOrPath: "exact-commit")
         var report = try Self.report(tag: "v1.0.0", repository: nil)
         report.policy = weak.reportInfo
-        #expect(ReportBinding.policy(report, demanded: weak).status == .passed)
-        #expect(ReportBinding.policy(report, demanded: strict).status == .failed)
-        #expect(ReportBinding.policy(report, demanded: nil).status == .skipped)
+        #expect(ReportPolicy.judge(report, demanded: weak).status == .passed)
+        #expect(ReportPolicy.judge(report, demanded: strict).status == .failed)
+        #expect(ReportPolicy.judge(report, demanded: nil).status == .skipped)
         var accepting = strict
         accepting.policy.reports.acceptedPolicies = [weak.sha256]
-        #expect(ReportBinding.policy(report, demanded: accepting).status == .passed)
+        #expect(ReportPolicy.judge(report, demanded: accepting).status == .passed)
         // A policy text that is not what its digest says is never believed.
         report.policy.content += "\n# edited"
-        #expect(ReportBinding.policy(report, demanded: nil).status == .failed)
+        #expect(ReportPolicy.judge(report, demanded: nil).status == .failed)
+    }
+
+    @Test func verifyJudgesTheTagAndTheRefsAsTheyAreNow() throws {
+        let report = try Self.report(tag: "v1.0.0", repository: nil)
+        let audited = try ObjectID(hex: String(repeating: "1", count: 40)), other = try ObjectID(hex: String(repeating: "2", count: 40))
+        func tag(_ target: ObjectID) -> GitFacts.Tag {
+            GitFacts.Tag(name: "v1.0.0", isAnnotated: false, referenceTarget: target, tagger: nil, message: nil, isSigned: false,
+                chainLength: 0, targetType: .commit, targetID: target)
+        }
+        func checks(_ state: VerifyFacts.RepositoryState?) -> [String: CheckStatus] {
+            let facts = VerifyFacts(report: report, release: "v1.0.0", expectedRepository: nil, demandedPolicy: nil,
+                                    evidenceTrust: nil, repository: state)
+            return Dictionary(uniqueKeysWithValues: VerifyCheckID.judgeAll(facts).map { ($0.id, $0.status) })
+        }
+        let intact = ReleaseIntegrity(replaced: [], shadows: [])
+        // Without a repository the repository's checks are not run, and not reported as passed.
+        #expect(checks(nil)["release.tag-unmoved"] == nil && checks(nil)["release.unaltered"] == nil)
+        #expect(checks(.init(tagNow: tag(audited), integrity: intact))["release.tag-unmoved"] == .passed)
+        #expect(checks(.init(tagNow: tag(audited), integrity: intact))["release.unaltered"] == .passed)
+        #expect(checks(.init(tagNow: tag(other), integrity: intact))["release.tag-unmoved"] == .failed)
+        #expect(checks(.init(tagNow: nil, integrity: intact))["release.tag-unmoved"] == .failed)
+        let replaced = ReleaseIntegrity(replaced: ["refs/replace/\(audited.hex)"], shadows: [])
+        #expect(checks(.init(tagNow: tag(audited), integrity: replaced))["release.unaltered"] == .failed)
+        #expect(VerifyCheckID.allCases.map(\.rawValue) == ["report.release", "report.policy", "report.signers", "release.tag-unmoved", "release.unaltered"])
     }
 
     static func report(tag: String, repository: String?) throws -> AuditReport {

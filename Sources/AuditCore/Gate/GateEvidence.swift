@@ -149,9 +149,3 @@ public enum GateEvidenceCollector {
         return GateEvidence.Item(verified: v, role: role, problem: problem)
     }
 }
-
-/// A problem with the command's input that stops the gate before it can audit (exit 2).
-public struct InputProblem: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -89,7 +89,7 @@ public struct ReportChoice: Sendable {
         }
         let counts = { (r: AuditReport) in
             policy.acceptsReport(madeUnder: r.policy.sha256) && ReleaseAuditFacts.isOurs(r, expected: expectedRepository)
-                && ReportBinding.signers(r, trust: evidenceTrust).status != .failed
+                && ReportSigners.judge(r, trust: evidenceTrust).status != .failed
         }
         self.trusted = latestFirst.first { $0.drift == .unmoved && counts($0.report) }
             ?? latestFirst.first { $0.drift == .unmoved } ?? latestFirst.first

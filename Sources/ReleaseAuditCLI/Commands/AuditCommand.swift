@@ -102,7 +102,7 @@ struct AuditCommand: ParsableCommand {
             ])
             let repo = try repository.open()
             if let output, !force, FileManager.default.fileExists(atPath: output) {
-                throw InputError("\(output) already exists: pass --force to replace it")
+                throw InputProblem("\(output) already exists: pass --force to replace it")
             }
             let directory = try reportsDirectory()
             if trust.keys(for: .auditor).isEmpty {
@@ -144,7 +144,7 @@ struct AuditCommand: ParsableCommand {
         var isDirectory: ObjCBool = false
         if let reports {
             guard FileManager.default.fileExists(atPath: reports, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw InputError("--reports \(reports): no such directory")
+                throw InputProblem("--reports \(reports): no such directory")
             }
             return reports
         }

@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             let root = try makeRoot()
             // Work inside the demo directory, so every command reads as a user would type it.
-            guard FileManager.default.changeCurrentDirectoryPath(root) else { throw InputError("cannot enter \(root)") }
+            guard FileManager.default.changeCurrentDirectoryPath(root) else { throw InputProblem("cannot enter \(root)") }
             print("Working in \(root)")
             let project = "widget", keys = "keys", reports = "reports"
             try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
@@ -118,7 +118,7 @@ struct DemoCommand: ParsableCommand {
         if let dir {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let contents = try FileManager.default.contentsOfDirectory(atPath: dir)
-            if !contents.isEmpty { throw InputError("\(dir) is not empty: give an empty or new directory") }
+            if !contents.isEmpty { throw InputProblem("\(dir) is not empty: give an empty or new directory") }
             return (dir as NSString).standardizingPath
         }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("release-audit-demo-\(UUID().uuidString.prefix(8))")
@@ -152,7 +152,7 @@ struct DemoCommand: ParsableCommand {
         }
         print("(exit status \(actual))")
         guard actual == status else {
-            throw InputError("the demo expected exit status \(status) from `release-audit \(arguments.joined(separator: " "))` and got \(actual)")
+            throw InputProblem("the demo expected exit status \(status) from `release-audit \(arguments.joined(separator: " "))` and got \(actual)")
         }
     }
 

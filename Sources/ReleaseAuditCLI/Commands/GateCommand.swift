@@ -122,10 +122,10 @@ struct GateCommand: ParsableCommand {
             try ReportFile.checkLocation(path)
             if let vsa { try ReportFile.checkLocation(vsa) }
             if !force && FileManager.default.fileExists(atPath: path) {
-                throw InputError("the report \(path) already exists: pass --force to replace it, or --out another file")
+                throw InputProblem("the report \(path) already exists: pass --force to replace it, or --out another file")
             }
             if let vsa, !force, FileManager.default.fileExists(atPath: vsa) {
-                throw InputError("\(vsa) already exists: pass --force to replace it")
+                throw InputProblem("\(vsa) already exists: pass --force to replace it")
             }
 
             let request = GateRequest(
@@ -175,12 +175,12 @@ enum ReportFile {
     static func checkLocation(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw InputError("cannot write \(path): it is a directory")
+            throw InputProblem("cannot write \(path): it is a directory")
         }
         var ancestor = (path as NSString).deletingLastPathComponent
         while !ancestor.isEmpty, ancestor != "/" {
             if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
-                if !isDirectory.boolValue { throw InputError("cannot write \(path): \(ancestor) is a file, not a directory") }
+                if !isDirectory.boolValue { throw InputProblem("cannot write \(path): \(ancestor) is a file, not a directory") }
                 return
             }
             ancestor = (ancestor as NSString).deletingLastPathComponent
@@ -203,7 +203,7 @@ enum ReportFile {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw InputError("cannot create the directory \(directory) for \(file.path): \(reason)")
+                throw InputProblem("cannot create the directory \(directory) for \(file.path): \(reason)")
             }
         }
         try AtomicFile.writeTogether(files, overwrite: overwrite)

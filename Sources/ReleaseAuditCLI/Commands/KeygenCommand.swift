@@ -57,7 +57,7 @@ struct KeygenCommand: ParsableCommand {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                             attributes: [.posixPermissions: 0o700])
                 } catch {
-                    throw InputError("cannot create the directory \(directory) for the keys: \((error as NSError).localizedDescription)")
+                    throw InputProblem("cannot create the directory \(directory) for the keys: \((error as NSError).localizedDescription)")
                 }
             }
             try files.write(key, overwrite: force)

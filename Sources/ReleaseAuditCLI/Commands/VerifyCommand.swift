@@ -73,11 +73,11 @@ struct VerifyCommand: ParsableCommand {
             let trust = try TrustStore.from(policy: loadedPolicy ?? Policy.load(nameOrPath: Policy.defaultName), extraKeys: extra)
             let keys = trust.keys(for: .auditor)
             let checksSigners = loadedPolicy != nil || !testerKey.isEmpty || !builderKey.isEmpty
-            if keys.isEmpty { throw InputError("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
+            if keys.isEmpty { throw InputProblem("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
             let threshold = trust.threshold(for: .auditor)
             let envelopes = try EvidenceSource.load(path: report)
             guard envelopes.count == 1, let loaded = envelopes.first else {
-                throw InputError("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
+                throw InputProblem("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
             }
             let repository = try repo.map { try Repository(at: $0) }
             let verified: ReportStatement.Verified
@@ -91,15 +91,10 @@ struct VerifyCommand: ParsableCommand {
             let facts = try repository?.facts()  // read once: the origin, and the replace refs
             var expected = repositoryURI.map(RepositoryIdentity.normalize)
             if expected == nil, let facts { expected = RepositoryIdentity.origin(of: facts.remotes) }
-            var checks = [
-                ReportBinding.release(verified.report, release: release, expectedRepository: expected, requireRepository: repository != nil),
-                ReportBinding.policy(verified.report, demanded: loadedPolicy),
-                ReportBinding.signers(verified.report, trust: checksSigners ? trust : nil),
-            ]
-            if let repository {
-                checks.append(try TagDrift.check(verified.report, in: repository))
-                checks.append(try TagDrift.integrityCheck(verified.report, in: repository, replaceRefs: facts?.replaceRefs ?? []))
-            }
+            let state = try repository.map { try VerifyFacts.state(of: verified.report, in: $0, replaceRefs: facts?.replaceRefs ?? []) }
+            let checks = VerifyCheckID.judgeAll(VerifyFacts(
+                report: verified.report, release: release, expectedRepository: expected, demandedPolicy: loadedPolicy,
+                evidenceTrust: checksSigners ? trust : nil, repository: state))
             try print(verified, added: checks)
             return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }
         }

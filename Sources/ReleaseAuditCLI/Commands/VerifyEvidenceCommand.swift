@@ -53,7 +53,7 @@ struct VerifyEvidenceCommand: ParsableCommand {
                 let repo = try repository.open()
                 let commit = try repo.resolveCommit(notes)
                 loaded = try EvidenceSource.load(notes: repo, commit: commit)
-                if loaded.isEmpty { throw InputError("no evidence in the note on \(commit.short) (\(Repository.evidenceNotesRef))") }
+                if loaded.isEmpty { throw InputProblem("no evidence in the note on \(commit.short) (\(Repository.evidenceNotesRef))") }
             } else {
                 for file in files { loaded += try EvidenceSource.load(path: file) }
             }

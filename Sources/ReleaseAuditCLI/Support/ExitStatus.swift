@@ -11,9 +11,3 @@ public enum ExitStatus {
     /// The command line itself is wrong (ArgumentParser's validation failure, EX_USAGE).
     public static let usage: Int32 = 64
 }
-
-/// An error in the command's own input: printed as one line on stderr, exit status 2.
-public struct InputError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ message: String) { self.description = message }
-}
