@@ -22,10 +22,7 @@ struct AuditCommand: ParsableCommand {
             repository it is about. Works on any repository, even one that never used \
             release-audit. --since selects by version, never by a tag's date.
 
-            Findings: missing-report, untrusted-report, failed-report, tag-moved, tag-recreated, \
-            policy-changed, report-other-repository, untrusted-evidence, no-rc, rc-after-ga, rc-diverged, \
-            rc-disallowed-paths, rc-mismatch, lightweight-tag, unsigned-tag, \
-            unverified-tag-signature, release-altered, tag-not-commit, not-on-release-branch \
+            Findings: \(FindingKind.allCases.map(\.rawValue).joined(separator: ", ")) \
             (docs/audit.md). \
             --fail-on default fails on every finding except the informational ones: rc-after-ga, \
             no-rc when the policy's rc.match is off, lightweight-tag unless the policy requires \
