@@ -1,234 +1,313 @@
+import Mustache
+
 /// The release-history audit as one self-contained HTML page: inline CSS and a few lines of
 /// inline script, no external asset. A timeline of the releases coloured by verdict, each
 /// release expandable (`<details>`) to its RC, relation, changed paths, report and findings.
 /// Verdicts are spelled out and marked with a symbol, never told by colour alone.
+///
+/// The page is a Mustache template (`HistoryHTML.source`) rendered from a view model of plain
+/// strings (`Page`): every value is escaped by the template engine, in text and in attributes
+/// alike, with `Escape.html`; the template has no unescaped (`{{{ }}}`) tag.
 public enum HistoryHTML {
     public static func render(_ history: ReleaseHistory) -> String {
-        let s = history.summary
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>release-audit: \(s.releases) release(s), \(s.failed) failed</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <main>
-            <header>
-            <h1>Release history audit</h1>
-            <p class="meta">Policy <code>\(escape(history.policy.name))</code> (sha256 <code>\(history.policy.sha256.prefix(12))</code>)\(history.since.map { ", releases since <code>\(escape($0))</code>" } ?? "") &middot; \(escape(ToolInfo.name)) \(escape(ToolInfo.version))</p>
-            </header>
-
-            """
-        html += summarySection(history)
-        html += strip(history)
-        html += """
-            <section aria-labelledby="releases-title">
-            <div class="bar"><h2 id="releases-title">Releases, newest first</h2>
-            <span class="actions"><button type="button" data-open="true">Expand all</button> <button type="button" data-open="false">Collapse all</button></span></div>
-            <ol class="timeline">
-
-            """
-        for release in history.releases { html += item(release) }
-        html += "</ol>\n</section>\n"
-        html += footer(history)
-        html += """
-            </main>
-            <script>
-            document.querySelectorAll("button[data-open]").forEach(function (b) {
-              b.addEventListener("click", function () {
-                var open = b.getAttribute("data-open") === "true";
-                document.querySelectorAll("ol.timeline details").forEach(function (d) { d.open = open; });
-              });
-            });
-            </script>
-            </body>
-            </html>
-
-            """
-        return html
+        template.render(Page(history))
     }
 
-    // MARK: Parts
+    // MARK: View model
 
-    private static func summarySection(_ history: ReleaseHistory) -> String {
-        let s = history.summary
-        var html = """
-            <section class="summary" aria-label="Summary">
-            <div class="count"><span class="n">\(s.releases)</span> release(s) audited</div>
-            <div class="count clean"><span class="n">\(s.clean)</span> \(symbol(.clean)) clean</div>
-            <div class="count noted"><span class="n">\(s.noted)</span> \(symbol(.noted)) noted</div>
-            <div class="count failed"><span class="n">\(s.failed)</span> \(symbol(.failed)) failed</div>
-            </section>
+    struct Page {
+        let releases, clean, noted, failed: String
+        let symbolClean = VerdictMark.good.symbol, symbolNoted = VerdictMark.note.symbol, symbolFailed = VerdictMark.bad.symbol
+        let policyName, policyDigest: String
+        let since: String?
+        let toolName = ToolInfo.name, toolVersion = ToolInfo.version
+        let kinds: [KindCount]
+        let hasKinds: Bool
+        let branchesUnchecked: Bool
+        let strip: [StripItem]
+        let items: [Item]
+        let failOn: [Listed]
+        let ignored: [Ignored]
+        let hasIgnored: Bool
 
-            """
-        let kinds = FindingKind.allCases.compactMap { k in s.findings[k.rawValue].map { (k, $0) } }
-        if !kinds.isEmpty {
-            html += "<p class=\"kinds\">Releases by finding: "
-            html += kinds.map { "<span class=\"kind\"><code>\($0.0.rawValue)</code>&nbsp;\($0.1)</span>" }.joined(separator: ", ")
-            html += "</p>\n"
+        init(_ history: ReleaseHistory) {
+            let s = history.summary
+            releases = String(s.releases); clean = String(s.clean); noted = String(s.noted); failed = String(s.failed)
+            policyName = history.policy.name
+            policyDigest = String(history.policy.sha256.prefix(12))
+            since = history.since
+            kinds = FindingKind.allCases.compactMap { k in s.findings[k.rawValue].map { (k, $0) } }.enumerated()
+                .map { KindCount(separator: $0.offset == 0 ? "" : ", ", id: $0.element.0.rawValue, count: String($0.element.1)) }
+            hasKinds = !kinds.isEmpty
+            branchesUnchecked = history.releaseBranches == nil
+            strip = history.releases.reversed().map(StripItem.init)
+            items = history.releases.map(Item.init)
+            failOn = history.failOn.enumerated().map { Listed(separator: $0.offset == 0 ? "" : ", ", id: $0.element.rawValue) }
+            ignored = history.ignoredReports.map { Ignored(source: $0.source, reason: $0.reason) }
+            hasIgnored = !ignored.isEmpty
         }
-        if history.releaseBranches == nil {
-            html += "<p class=\"muted\">Release branches not checked: the policy names no <code>source.branches</code>.</p>\n"
-        }
-        return html
     }
 
-    /// The timeline strip: one block per release, oldest on the left, each a link to its entry.
-    private static func strip(_ history: ReleaseHistory) -> String {
-        var html = "<nav class=\"strip\" aria-label=\"Timeline of releases, oldest first\"><ol>\n"
-        for r in history.releases.reversed() {
-            let label = "\(r.tag), \(r.createdAt.prefix(10)): \(r.verdict.rawValue)"
-            html += "<li><a class=\"\(cls(r.verdict))\" href=\"#\(anchor(r.tag))\" title=\"\(escape(label))\" aria-label=\"\(escape(label))\"><span>\(escape(r.tag))</span></a></li>\n"
+    struct KindCount { let separator, id, count: String }
+    struct Listed { let separator, id: String }
+    struct Ignored { let source, reason: String }
+
+    struct StripItem {
+        let cls, anchor, label, tag: String
+        init(_ r: AuditedRelease) {
+            cls = HistoryHTML.cls(r.verdict)
+            anchor = HistoryHTML.anchor(r.tag)
+            label = "\(r.tag), \(r.createdAt.prefix(10)): \(r.verdict.rawValue)"
+            tag = r.tag
         }
-        return html + "</ol></nav>\n"
     }
 
-    private static func item(_ r: AuditedRelease) -> String {
-        let failing = r.findings.filter(\.fails).count
-        var html = "<li class=\"\(cls(r.verdict))\" id=\"\(anchor(r.tag))\">\n"
-        html += "<details\(r.verdict == .failed ? " open" : "")>\n<summary>"
-        html += "<span class=\"badge \(cls(r.verdict))\">\(symbol(r.verdict)) \(r.verdict.rawValue)</span> "
-        html += "<strong class=\"tag\">\(escape(r.tag))</strong> <span class=\"muted\">\(r.createdAt.prefix(10))</span> "
-        html += "<span class=\"rel\">\(escape(relationText(r)))</span>"
-        if !r.findings.isEmpty {
-            html += " <span class=\"chips\">" + r.findings.map {
-                "<span class=\"chip \($0.fails ? "fail" : "note")\">\($0.kind.rawValue)</span>"
-            }.joined(separator: " ") + "</span>"
+    struct Item {
+        let cls, anchor, symbol, verdict, tag, date, relation: String
+        let open: Bool
+        let chips: [Chip]
+        let hasChips: Bool
+        let failing: String?
+        let facts: [Fact]
+        let rcTag: String
+        let paths: [PathRow]
+        let hasPaths: Bool
+        let findings: [FindingRow]
+        let hasFindings: Bool
+
+        init(_ r: AuditedRelease) {
+            cls = HistoryHTML.cls(r.verdict)
+            anchor = HistoryHTML.anchor(r.tag)
+            symbol = r.verdict.mark.symbol
+            verdict = r.verdict.rawValue
+            tag = r.tag
+            date = String(r.createdAt.prefix(10))
+            relation = r.relationPhrase
+            open = r.verdict == .failed
+            chips = r.findings.enumerated().map { Chip(separator: $0.offset == 0 ? "" : " ", cls: $0.element.fails ? "fail" : "note", id: $0.element.kind.rawValue) }
+            hasChips = !chips.isEmpty
+            let failingCount = r.findings.filter(\.fails).count
+            failing = failingCount > 0 ? String(failingCount) : nil
+            facts = Fact.rows(r)
+            rcTag = r.rc?.tag ?? "the RC"
+            paths = r.changedPaths.map { PathRow(path: $0.path, kind: $0.kind, allowedBy: $0.allowedBy) }
+            hasPaths = !paths.isEmpty
+            findings = r.findings.map {
+                FindingRow(cls: $0.fails ? "fail" : "note", mark: $0.fails ? "\(VerdictMark.bad.symbol) fails" : "\(VerdictMark.note.symbol) note",
+                           id: $0.kind.rawValue, message: $0.message)
+            }
+            hasFindings = !findings.isEmpty
         }
-        if failing > 0 { html += "<span class=\"sr\"> (\(failing) failing finding(s))</span>" }
-        html += "</summary>\n<div class=\"body\">\n"
-        html += facts(r)
-        html += paths(r)
-        html += findings(r)
-        html += "</div>\n</details>\n</li>\n"
-        return html
     }
 
-    private static func facts(_ r: AuditedRelease) -> String {
-        var rows: [(String, String)] = []
-        rows.append(("Commit", r.commit.map { "<code>\($0)</code>" } ?? "none (the tag names no commit)"))
-        var tag = r.tagKind.rawValue
-        if let object = r.tagObject { tag += ", tag object <code>\(object.prefix(12))</code>" }
-        rows.append(("Tag", tag + ", made \(escape(r.createdAt))"))
-        if let rc = r.rc {
-            rows.append(("Last RC", "<code>\(escape(rc.tag))</code> on <code>\(rc.commit.map { String($0.prefix(12)) } ?? "-")</code>"))
-        } else {
-            rows.append(("Last RC", "none"))
-        }
-        rows.append(("RC rule", escape(r.rcReason)))
-        if r.rcCandidates.count > 1 || r.rcCandidates.contains(where: \.afterGA) {
-            rows.append(("All RCs", r.rcCandidates.map { c in
-                "<code>\(escape(c.tag))</code>" + (c.afterGA ? " <em>(tagged after the GA)</em>" : "")
-            }.joined(separator: ", ")))
-        }
-        if r.relation != nil {
-            var relation = escape(relationText(r))
-            if let base = r.mergeBase { relation += ", merge base <code>\(base.prefix(12))</code>" }
-            rows.append(("RC → GA", relation))
-        }
-        if let on = r.onReleaseBranch {
-            rows.append(("Release branch", on ? "<code>\(escape(r.releaseBranch ?? ""))</code>" : "not on any release branch"))
-        }
-        rows.append(("Report", reportText(r.report)))
-        var html = "<dl>\n"
-        for (key, value) in rows { html += "<dt>\(key)</dt><dd>\(value)</dd>\n" }
-        return html + "</dl>\n"
+    struct Chip { let separator, cls, id: String }
+    struct PathRow { let path, kind: String; let allowedBy: String? }
+    struct FindingRow { let cls, mark, id, message: String }
+
+    /// A run of text in a fact's value: plain, code, strong or emphasised.
+    struct Span {
+        let text: String
+        var plain = false, code = false, strong = false, em = false
+        static func plain(_ s: String) -> Span { Span(text: s, plain: true) }
+        static func code(_ s: String) -> Span { Span(text: s, code: true) }
+        static func strong(_ s: String) -> Span { Span(text: s, strong: true) }
+        static func em(_ s: String) -> Span { Span(text: s, em: true) }
     }
 
-    private static func reportText(_ report: StoredReportSummary?) -> String {
-        guard let report else { return "none found" }
-        var text = "<code>\(escape(report.source))</code>: "
-        guard report.signature == "valid" else {
-            return text + "<strong>untrusted</strong> signature: \(escape(report.signatureProblem ?? ""))"
-        }
-        text += "signature valid, by \(report.signers.map { "<code>\($0.prefix(12))</code>" }.joined(separator: ", "))"
-        text += "; verdict <strong>\(escape(report.verdict ?? "-"))</strong>"
-        if !report.failedChecks.isEmpty { text += " on " + report.failedChecks.map { "<code>\(escape($0))</code>" }.joined(separator: ", ") }
-        if let at = report.auditedAt { text += "; audited \(escape(at))" }
-        text += "; tag \(escape(report.tagState ?? "-"))"
-        if let name = report.policyName { text += "; policy <code>\(escape(name))</code> sha256 <code>\(report.policySha256?.prefix(12) ?? "")</code>" }
-        if report.otherReports > 0 { text += "; \(report.otherReports) other report(s) for this tag" }
-        return text
-    }
+    /// One `<dt>`/`<dd>` row of a release's facts.
+    struct Fact {
+        let key: String
+        let parts: [Span]
 
-    private static func paths(_ r: AuditedRelease) -> String {
-        guard !r.changedPaths.isEmpty else { return "" }
-        var html = "<table>\n<caption>Paths changed from \(escape(r.rc?.tag ?? "the RC")) to \(escape(r.tag))</caption>\n"
-        html += "<thead><tr><th scope=\"col\">Path</th><th scope=\"col\">Change</th><th scope=\"col\">Allowed by the policy</th></tr></thead>\n<tbody>\n"
-        for p in r.changedPaths {
-            let allowed = p.allowedBy.map { "<span class=\"ok\">✓ <code>\(escape($0))</code></span>" } ?? "<span class=\"bad\">✗ not allowed</span>"
-            html += "<tr><td><code>\(escape(p.path))</code></td><td>\(escape(p.kind))</td><td>\(allowed)</td></tr>\n"
+        static func rows(_ r: AuditedRelease) -> [Fact] {
+            var rows: [Fact] = []
+            rows.append(Fact(key: "Commit", parts: r.commit.map { [.code($0)] } ?? [.plain("none (the tag names no commit)")]))
+            var tag: [Span] = [.plain(r.tagKind.rawValue)]
+            if let object = r.tagObject { tag += [.plain(", tag object "), .code(String(object.prefix(12)))] }
+            rows.append(Fact(key: "Tag", parts: tag + [.plain(", made \(r.createdAt)")]))
+            if let rc = r.rc {
+                rows.append(Fact(key: "Last RC", parts: [.code(rc.tag), .plain(" on "), .code(rc.commit.map { String($0.prefix(12)) } ?? "-")]))
+            } else {
+                rows.append(Fact(key: "Last RC", parts: [.plain("none")]))
+            }
+            rows.append(Fact(key: "RC rule", parts: [.plain(r.rcReason)]))
+            if r.rcCandidates.count > 1 || r.rcCandidates.contains(where: \.afterGA) {
+                var all: [Span] = []
+                for (i, c) in r.rcCandidates.enumerated() {
+                    if i > 0 { all.append(.plain(", ")) }
+                    all.append(.code(c.tag))
+                    if c.afterGA { all += [.plain(" "), .em("(tagged after the GA)")] }
+                }
+                rows.append(Fact(key: "All RCs", parts: all))
+            }
+            if r.relation != nil {
+                var relation: [Span] = [.plain(r.relationPhrase)]
+                if let base = r.mergeBase { relation += [.plain(", merge base "), .code(String(base.prefix(12)))] }
+                rows.append(Fact(key: "RC → GA", parts: relation))
+            }
+            if let on = r.onReleaseBranch {
+                rows.append(Fact(key: "Release branch", parts: on ? [.code(r.releaseBranch ?? "")] : [.plain("not on any release branch")]))
+            }
+            rows.append(Fact(key: "Report", parts: report(r.report)))
+            return rows
         }
-        return html + "</tbody>\n</table>\n"
-    }
 
-    private static func findings(_ r: AuditedRelease) -> String {
-        guard !r.findings.isEmpty else { return "<p class=\"ok\">✓ No findings.</p>\n" }
-        var html = "<ul class=\"findings\">\n"
-        for f in r.findings {
-            html += "<li class=\"\(f.fails ? "fail" : "note")\"><span class=\"mark\">\(f.fails ? "✗ fails" : "! note")</span> <code>\(f.kind.rawValue)</code>: \(escape(f.message))</li>\n"
+        static func report(_ report: StoredReportSummary?) -> [Span] {
+            guard let report else { return [.plain("none found")] }
+            var parts: [Span] = [.code(report.source), .plain(": ")]
+            guard report.signature == "valid" else {
+                return parts + [.strong("untrusted"), .plain(" signature: \(report.signatureProblem ?? "")")]
+            }
+            parts.append(.plain("signature valid, by "))
+            for (i, signer) in report.signers.enumerated() {
+                if i > 0 { parts.append(.plain(", ")) }
+                parts.append(.code(String(signer.prefix(12))))
+            }
+            parts += [.plain("; verdict "), .strong(report.verdict ?? "-")]
+            if !report.failedChecks.isEmpty {
+                parts.append(.plain(" on "))
+                for (i, check) in report.failedChecks.enumerated() {
+                    if i > 0 { parts.append(.plain(", ")) }
+                    parts.append(.code(check))
+                }
+            }
+            if let at = report.auditedAt { parts.append(.plain("; audited \(at)")) }
+            parts.append(.plain("; tag \(report.tagState ?? "-")"))
+            if let name = report.policyName {
+                parts += [.plain("; policy "), .code(name), .plain(" sha256 "), .code(String(report.policySha256?.prefix(12) ?? ""))]
+            }
+            if report.otherReports > 0 { parts.append(.plain("; \(report.otherReports) other report(s) for this tag")) }
+            return parts
         }
-        return html + "</ul>\n"
-    }
-
-    private static func footer(_ history: ReleaseHistory) -> String {
-        var html = "<footer>\n<p>Fails on: " + (history.failOn.isEmpty ? "nothing" : history.failOn.map { "<code>\($0.rawValue)</code>" }.joined(separator: ", ")) + ".</p>\n"
-        if !history.ignoredReports.isEmpty {
-            html += "<p>Ignored in the reports directory:</p>\n<ul>\n"
-            for item in history.ignoredReports { html += "<li><code>\(escape(item.source))</code>: \(escape(item.reason))</li>\n" }
-            html += "</ul>\n"
-        }
-        return html + "</footer>\n"
     }
 
     // MARK: Helpers
 
-    private static func relationText(_ r: AuditedRelease) -> String {
-        guard let kind = r.relation, let rc = r.rc else { return "no RC" }
-        switch kind {
-        case .sameCommit: return "same commit as \(rc.tag)"
-        case .sameTree: return "same tree as \(rc.tag), \(r.commitsBetween ?? 0) commit(s) apart"
-        case .descendant: return "descends from \(rc.tag), \(r.commitsBetween ?? 0) commit(s) later"
-        case .diverged: return "diverged from \(rc.tag): \(r.commitsBetween ?? 0) commit(s) on the GA side, \(r.commitsBehind ?? 0) on the RC side"
-        }
-    }
-
-    private static func cls(_ v: ReleaseVerdict) -> String { v.rawValue.lowercased() }
-
-    private static func symbol(_ v: ReleaseVerdict) -> String {
-        switch v {
-        case .clean: return "✓"
-        case .noted: return "!"
-        case .failed: return "✗"
-        }
-    }
+    static func cls(_ v: ReleaseVerdict) -> String { v.rawValue.lowercased() }
 
     /// An id for a tag: letters, digits, `-`, `_` and `.` kept, everything else `_`.
     static func anchor(_ tag: String) -> String {
         "release-" + String(tag.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "_" })
     }
 
-    /// Escapes text for HTML content and attribute values.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
+    // MARK: Template
+
+    /// The content type the template declares: `Escape.html` for every value.
+    struct HTMLText: MustacheContentType {
+        func escapeText(_ text: String) -> String { Escape.html(text) }
     }
 
-    private static let style = """
+    static let contentTypeName = "RELEASE_AUDIT_HTML"
+
+    /// Parsed once. The template is a constant of this file, parsed by every test run, so a
+    /// failure to parse it is a programming error.
+    static let template: MustacheTemplate = {
+        MustacheContentTypes.register(HTMLText(), named: contentTypeName)
+        do { return try MustacheTemplate(string: source) } catch { fatalError("the HTML template does not parse: \(error)") }
+    }()
+
+    static let source = """
+        {{% CONTENT_TYPE: RELEASE_AUDIT_HTML }}
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>release-audit: {{releases}} release(s), {{failed}} failed</title>
+        <style>
+        """ + style + """
+        </style>
+        </head>
+        <body>
+        <main>
+        <header>
+        <h1>Release history audit</h1>
+        <p class="meta">Policy <code>{{policyName}}</code> (sha256 <code>{{policyDigest}}</code>){{#since}}, releases since <code>{{.}}</code>{{/since}} &middot; {{toolName}} {{toolVersion}}</p>
+        </header>
+        <section class="summary" aria-label="Summary">
+        <div class="count"><span class="n">{{releases}}</span> release(s) audited</div>
+        <div class="count clean"><span class="n">{{clean}}</span> {{symbolClean}} clean</div>
+        <div class="count noted"><span class="n">{{noted}}</span> {{symbolNoted}} noted</div>
+        <div class="count failed"><span class="n">{{failed}}</span> {{symbolFailed}} failed</div>
+        </section>
+        {{#hasKinds}}
+        <p class="kinds">Releases by finding: {{#kinds}}{{separator}}<span class="kind"><code>{{id}}</code>&nbsp;{{count}}</span>{{/kinds}}</p>
+        {{/hasKinds}}
+        {{#branchesUnchecked}}
+        <p class="muted">Release branches not checked: the policy names no <code>source.branches</code>.</p>
+        {{/branchesUnchecked}}
+        <nav class="strip" aria-label="Timeline of releases, oldest first"><ol>
+        {{#strip}}
+        <li><a class="{{cls}}" href="#{{anchor}}" title="{{label}}" aria-label="{{label}}"><span>{{tag}}</span></a></li>
+        {{/strip}}
+        </ol></nav>
+        <section aria-labelledby="releases-title">
+        <div class="bar"><h2 id="releases-title">Releases, newest first</h2>
+        <span class="actions"><button type="button" data-open="true">Expand all</button> <button type="button" data-open="false">Collapse all</button></span></div>
+        <ol class="timeline">
+        {{#items}}
+        <li class="{{cls}}" id="{{anchor}}">
+        <details{{#open}} open{{/open}}>
+        <summary><span class="badge {{cls}}">{{symbol}} {{verdict}}</span> <strong class="tag">{{tag}}</strong> <span class="muted">{{date}}</span> <span class="rel">{{relation}}</span>{{#hasChips}} <span class="chips">{{#chips}}{{separator}}<span class="chip {{cls}}">{{id}}</span>{{/chips}}</span>{{/hasChips}}{{#failing}}<span class="sr"> ({{.}} failing finding(s))</span>{{/failing}}</summary>
+        <div class="body">
+        <dl>
+        {{#facts}}
+        <dt>{{key}}</dt><dd>{{#parts}}{{#plain}}{{text}}{{/plain}}{{#code}}<code>{{text}}</code>{{/code}}{{#strong}}<strong>{{text}}</strong>{{/strong}}{{#em}}<em>{{text}}</em>{{/em}}{{/parts}}</dd>
+        {{/facts}}
+        </dl>
+        {{#hasPaths}}
+        <table>
+        <caption>Paths changed from {{rcTag}} to {{tag}}</caption>
+        <thead><tr><th scope="col">Path</th><th scope="col">Change</th><th scope="col">Allowed by the policy</th></tr></thead>
+        <tbody>
+        {{#paths}}
+        <tr><td><code>{{path}}</code></td><td>{{kind}}</td><td>{{#allowedBy}}<span class="ok">✓ <code>{{.}}</code></span>{{/allowedBy}}{{^allowedBy}}<span class="bad">✗ not allowed</span>{{/allowedBy}}</td></tr>
+        {{/paths}}
+        </tbody>
+        </table>
+        {{/hasPaths}}
+        {{#hasFindings}}
+        <ul class="findings">
+        {{#findings}}
+        <li class="{{cls}}"><span class="mark">{{mark}}</span> <code>{{id}}</code>: {{message}}</li>
+        {{/findings}}
+        </ul>
+        {{/hasFindings}}
+        {{^hasFindings}}
+        <p class="ok">✓ No findings.</p>
+        {{/hasFindings}}
+        </div>
+        </details>
+        </li>
+        {{/items}}
+        </ol>
+        </section>
+        <footer>
+        <p>Fails on: {{^failOn}}nothing{{/failOn}}{{#failOn}}{{separator}}<code>{{id}}</code>{{/failOn}}.</p>
+        {{#hasIgnored}}
+        <p>Ignored in the reports directory:</p>
+        <ul>
+        {{#ignored}}
+        <li><code>{{source}}</code>: {{reason}}</li>
+        {{/ignored}}
+        </ul>
+        {{/hasIgnored}}
+        </footer>
+        </main>
+        <script>
+        document.querySelectorAll("button[data-open]").forEach(function (b) {
+          b.addEventListener("click", function () {
+            var open = b.getAttribute("data-open") === "true";
+            document.querySelectorAll("ol.timeline details").forEach(function (d) { d.open = open; });
+          });
+        });
+        </script>
+        </body>
+        </html>
+
+        """
+
+    static let style = """
 
         :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #ffffff; --panel: #f6f8fa;
                 --clean: #1a7f37; --noted: #9a6700; --failed: #cf222e; }

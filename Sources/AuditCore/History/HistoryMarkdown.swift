@@ -2,7 +2,7 @@
 public enum HistoryMarkdown {
     public static func render(_ history: ReleaseHistory) -> String {
         let s = history.summary
-        let headline = s.failed > 0 ? "❌" : s.noted > 0 ? "⚠️" : "✅"
+        let headline = history.worstVerdict.mark.emoji
         var md = "### \(headline) release-audit audit: \(s.releases) release(s), \(s.failed) failed\n\n"
         md += "Policy \(Escape.markdownCode(history.policy.name)) (sha256 `\(history.policy.sha256.prefix(12))`)"
         if let since = history.since { md += ", releases since \(Escape.markdownCode(since))" }
@@ -17,9 +17,9 @@ public enum HistoryMarkdown {
             let commit = r.commit.map { Escape.markdownCode(String($0.prefix(7))) } ?? "-"
             let rc = r.rc.map { Escape.markdownCode($0.tag) } ?? "-"
             var cells: [String] = [Escape.markdownCode(r.tag), Escape.markdown(String(r.createdAt.prefix(10))), Escape.markdown(r.tagKind.rawValue), commit, rc]
-            cells += ([HistoryTable.relation(r), HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])).map(Escape.markdown)
+            cells += ([r.relationCell, HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])).map(Escape.markdown)
             cells.append(Escape.markdown(HistoryTable.reportCell(r)))
-            cells.append("\(icon(r.verdict)) \(r.verdict.rawValue)")
+            cells.append("\(r.verdict.mark.emoji) \(r.verdict.rawValue)")
             md += "| " + cells.joined(separator: " | ") + " |\n"
         }
         let withFindings = history.releases.filter { !$0.findings.isEmpty }
@@ -27,7 +27,7 @@ public enum HistoryMarkdown {
             md += "\n#### Findings\n\n"
             for r in withFindings {
                 for f in r.findings {
-                    md += "- \(Escape.markdownCode(r.tag)) \(f.fails ? "❌" : "⚠️") **\(f.kind.rawValue)**: \(Escape.markdown(f.message))\n"
+                    md += "- \(Escape.markdownCode(r.tag)) \(f.mark.emoji) **\(f.kind.rawValue)**: \(Escape.markdown(f.message))\n"
                 }
             }
         }
@@ -44,13 +44,5 @@ public enum HistoryMarkdown {
             md += "\nReleases by finding: \(kinds.joined(separator: ", ")).\n"
         }
         return md
-    }
-
-    static func icon(_ verdict: ReleaseVerdict) -> String {
-        switch verdict {
-        case .clean: return "✅"
-        case .noted: return "⚠️"
-        case .failed: return "❌"
-        }
     }
 }

@@ -14,7 +14,7 @@ public enum HistoryTable {
         let header = ["TAG", "DATE", "KIND", "COMMIT", "RC", "RELATION", "PATHS"] + (branches ? ["BRANCH"] : []) + ["REPORT", "VERDICT"]
         let rows = history.releases.map { release -> [String] in
             [release.tag, String(release.createdAt.prefix(10)), release.tagKind.rawValue,
-             release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", relation(release), paths(release)]
+             release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", release.relationCell, paths(release)]
                 + (branches ? [branch(release)] : []) + [reportCell(release), release.verdict.rawValue]
         }.map { $0.map(Escape.terminal) }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
@@ -49,16 +49,6 @@ public enum HistoryTable {
         let kinds = FindingKind.allCases.compactMap { kind in s.findings[kind.rawValue].map { "\(kind.rawValue) \($0)" } }
         if !kinds.isEmpty { text += "; findings: " + kinds.joined(separator: ", ") }
         return text
-    }
-
-    /// The RC -> GA relation in a few characters: `descendant +2`, `diverged +1/-3`.
-    static func relation(_ release: AuditedRelease) -> String {
-        guard let kind = release.relation else { return "-" }
-        switch kind {
-        case .descendant: return "descendant +\(release.commitsBetween ?? 0)"
-        case .diverged: return "diverged +\(release.commitsBetween ?? 0)/-\(release.commitsBehind ?? 0)"
-        case .sameCommit, .sameTree: return kind.rawValue
-        }
     }
 
     /// Changed paths: how many, and how many not allowed.

@@ -43,8 +43,6 @@ public struct ReleaseHistory: Encodable, Sendable {
 
     /// Whether the audit passes: no release FAILED.
     public var passed: Bool { summary.failed == 0 }
-
-
 }
 
 /// A release's verdict: CLEAN (no finding), NOTED (findings, none of them failing) or FAILED.
@@ -114,12 +112,7 @@ public struct AuditedRelease: Encodable, Sendable {
         public var createdAt: String
         /// Tagged after the GA: noted, never chosen.
         public var afterGA: Bool
-
-
     }
-
-
-
 }
 
 /// The audit report found for a release, as far as it can be trusted.
@@ -148,8 +141,6 @@ public struct StoredReportSummary: Encodable, Sendable, Equatable {
     @ExplicitNull public var policySha256: String?
     /// How many other reports name the same tag (older, moved, or untrusted ones).
     public var otherReports: Int
-
-
 }
 
 /// A path that differs from the RC's tree to the GA's, and the `source.allowed_paths` entry that

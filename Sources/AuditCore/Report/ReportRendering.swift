@@ -20,15 +20,14 @@ public enum ReportRendering {
 
     /// A Markdown summary (for people, issues and `$GITHUB_STEP_SUMMARY`).
     public static func markdown(_ report: AuditReport, reportPath: String?) -> String {
-        let icon = report.verdict == .passed ? "✅" : "❌"
         let release = report.release.tag ?? report.release.commit ?? "(unknown)"
-        var md = "### \(icon) release-audit: \(Escape.markdownCode(release)) \(report.verdict.rawValue)\n\n"
+        var md = "### \(report.verdict.mark.emoji) release-audit: \(Escape.markdownCode(release)) \(report.verdict.rawValue)\n\n"
         md += "Release commit \(Escape.markdownCode(report.release.commit ?? "-"))"
         if let tested = report.tested { md += ", tested commit \(Escape.markdownCode(tested.commit))" }
         md += ", policy \(Escape.markdownCode(report.policy.name)) (sha256 \(Escape.markdownCode(String(report.policy.sha256.prefix(12))))).\n\n"
         md += "| Check | Status | Reason |\n|---|---|---|\n"
         for check in report.checks {
-            md += "| `\(check.id)` | \(statusIcon(check.status)) \(check.status.rawValue) | \(escape(check.reason)) |\n"
+            md += "| \(Escape.markdownCode(check.id)) | \(check.status.mark.emoji) \(check.status.rawValue) | \(Escape.markdown(check.reason)) |\n"
         }
         let disallowed = report.checks.flatMap { $0.paths ?? [] }.filter { $0.allowedBy == nil }
         if !disallowed.isEmpty {
@@ -45,15 +44,4 @@ public enum ReportRendering {
         if let reportPath { members.append((key: "reportPath", value: .string(reportPath))) }
         return String(decoding: JSONValue.object(members).jsonData(.output), as: UTF8.self)
     }
-
-    static func statusIcon(_ s: CheckStatus) -> String {
-        switch s {
-        case .passed: return "✅"
-        case .failed: return "❌"
-        case .warned: return "⚠️"
-        case .skipped: return "➖"
-        }
-    }
-
-    static func escape(_ s: String) -> String { Escape.markdown(s) }
 }

@@ -21,6 +21,25 @@ public enum Escape {
         return out
     }
 
+    /// For HTML text and attribute values: terminal escaping (nothing invisible, no bidirectional
+    /// override, no line break of its own), then `&`, `<`, `>`, `"` and `'` as entities, scalar by
+    /// scalar (a quote followed by a combining mark is one Swift `Character` but still a quote to
+    /// a browser).
+    public static func html(_ s: String) -> String {
+        var out = ""
+        for c in terminal(s).unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
     /// For Markdown text (a table cell, a list item): terminal escaping (so no new line, hence no
     /// heading or list of its own), then `&`, `<`, `>` as entities (no HTML), and backslashes before
     /// the characters that make links, images, emphasis, code, strike-through, math or a new table
@@ -46,6 +65,20 @@ public enum Escape {
     public static func markdownCode(_ s: String) -> String {
         if !s.isEmpty, !s.contains("`"), !s.contains("|"), !s.unicodeScalars.contains(where: needsEscape) { return "`\(s)`" }
         return markdown(s)
+    }
+
+    /// For the message of a GitHub Actions workflow command (`::error::MESSAGE`): terminal
+    /// escaping (one line, nothing invisible), then `%`, CR and LF as the runner expects them.
+    public static func workflowMessage(_ s: String) -> String {
+        terminal(s).replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// For a property of a workflow command (`::error title=VALUE::`): as `workflowMessage`, and
+    /// `:` and `,`, which would end the property.
+    public static func workflowProperty(_ s: String) -> String {
+        workflowMessage(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
     static func needsEscape(_ c: Unicode.Scalar) -> Bool {

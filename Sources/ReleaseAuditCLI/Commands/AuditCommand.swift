@@ -126,7 +126,7 @@ struct AuditCommand: ParsableCommand {
             if Diagnostics.inGitHubActions {
                 for release in history.releases {
                     for finding in release.findings where finding.fails {
-                        Diagnostics.workflowCommand("::error title=release-audit \(finding.kind.rawValue)::\(Diagnostics.escapeWorkflowData("\(release.tag): \(finding.message)"))")
+                        Diagnostics.workflowCommand("::error title=\(Escape.workflowProperty("release-audit \(finding.kind.rawValue)"))::\(Escape.workflowMessage("\(release.tag): \(finding.message)"))")
                     }
                 }
                 Diagnostics.appendStepSummary(HistoryMarkdown.render(history))

@@ -18,14 +18,14 @@ enum Diagnostics {
     static func error(_ message: String) {
         let oneLine = Escape.terminal(message.replacingOccurrences(of: "\n", with: " "))
         printError("release-audit: error: \(oneLine)")
-        if inGitHubActions { workflowCommand("::error::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::error::\(Escape.workflowMessage(oneLine))") }
     }
 
     /// A one-line warning on stderr, plus a `::warning::` annotation under GitHub Actions.
     static func warning(_ message: String) {
         let oneLine = Escape.terminal(message.replacingOccurrences(of: "\n", with: " "))
         printError("release-audit: warning: \(oneLine)")
-        if inGitHubActions { workflowCommand("::warning::\(escapeWorkflowData(oneLine))") }
+        if inGitHubActions { workflowCommand("::warning::\(Escape.workflowMessage(oneLine))") }
     }
 
     /// Prints a GitHub Actions workflow command (`::error ...::message`). The runner reads workflow
@@ -40,15 +40,8 @@ enum Diagnostics {
         guard inGitHubActions else { return }
         for check in checks where check.status == .failed || check.status == .warned {
             let kind = check.status == .failed ? "error" : "warning"
-            workflowCommand("::\(kind) title=release-audit \(check.id)::\(escapeWorkflowData(check.reason))")
+            workflowCommand("::\(kind) title=\(Escape.workflowProperty("release-audit \(check.id)"))::\(Escape.workflowMessage(check.reason))")
         }
-    }
-
-    /// Escapes a workflow command's message as the Actions runner expects (`%`, CR, LF).
-    static func escapeWorkflowData(_ s: String) -> String {
-        Escape.terminal(s).replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
     }
 
     /// Appends Markdown to `$GITHUB_STEP_SUMMARY` when it is set; failures to write are warnings.
