@@ -26,18 +26,14 @@ public enum Escape {
     /// scalar (a quote followed by a combining mark is one Swift `Character` but still a quote to
     /// a browser).
     public static func html(_ s: String) -> String {
-        var out = ""
-        for c in terminal(s).unicodeScalars {
+        replacing(terminal(s)) { c in
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+            case "&", "<", ">": entity(c)
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            default: nil
             }
         }
-        return out
     }
 
     /// For Markdown text (a table cell, a list item): terminal escaping (so no new line, hence no
@@ -45,17 +41,24 @@ public enum Escape {
     /// the characters that make links, images, emphasis, code, strike-through, math or a new table
     /// cell (`\ ` * _ [ ] | ~ $`).
     public static func markdown(_ s: String) -> String {
-        var out = ""
-        for c in terminal(s).unicodeScalars {
+        replacing(terminal(s)) { c in
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "[", "]", "|", "~", "$":
-                out += "\\"
-                out.unicodeScalars.append(c)
-            default: out.unicodeScalars.append(c)
+            case "&", "<", ">": entity(c)
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "$": "\\" + String(c)
+            default: nil
             }
+        }
+    }
+
+    private static func entity(_ c: Unicode.Scalar) -> String {
+        c == "&" ? "&amp;" : c == "<" ? "&lt;" : "&gt;"
+    }
+
+    /// The string with every scalar for which `replacement` returns a string replaced by it.
+    private static func replacing(_ s: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            if let r = replacement(c) { out += r } else { out.unicodeScalars.append(c) }
         }
         return out
     }
