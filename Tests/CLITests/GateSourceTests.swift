@@ -35,6 +35,23 @@ import Testing
         #expect(run.report?.tested?.commit == tested)
     }
 
+    /// A tested commit whose object is corrupt is an error (exit 2), not "not in this repository".
+    @Test func aCorruptTestedCommitCannotBeAudited() throws {
+        let f = try GateFixture()
+        try f.recordTest()
+        let tested = try f.id("HEAD")
+        try f.git.commit("Speed up", files: ["VERSION": "1.0.1\n"])
+        try f.git.tag("v1.0.1", message: "1.0.1")
+        try f.recordBuild("v1.0.1")
+        let object = URL(fileURLWithPath: f.repo).appendingPathComponent(".git/objects/\(tested.prefix(2))/\(tested.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: object.path)
+        try Data("not a zlib stream".utf8).write(to: object)
+        let run = try f.gate("v1.0.1")
+        #expect(run.status == 2, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains(String(tested.prefix(7))), "\(run.stderr)")
+        #expect(!run.stderr.contains("not in this repository"))
+    }
+
     // MARK: source.match, same-tree
 
     /// `git commit --amend -m other`: a new commit, not a descendant, with the tested tree.
