@@ -67,6 +67,11 @@ tag:
   annotated: true
 rc:
   match: allowed-diff
+# Recorded with --no-worktree (the generated repository has main checked out): no clean-tree claim.
+test:
+  clean_worktree: false
+build:
+  clean_worktree: false
 EOF
 
 # The repository for one size, generated once (a marker names the generator's digest).
