@@ -20,6 +20,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     case noteTooLarge(commit: String, bytes: Int, limit: Int)
     /// The repository has the object but cannot read it (a corrupt or truncated object).
     case unreadableObject(String)
+    /// A commit whose root tree the repository does not have or cannot read: nothing can be built from it.
+    case unreadableTree(commit: String, tree: String)
     /// A note line to append holds a line break (the notes are one evidence line each).
     case noteLineHasLineBreak
     /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
@@ -47,6 +49,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the note on \(commit) is \(bytes / (1024 * 1024)) MiB, larger than the \(limit / (1024 * 1024)) MiB an evidence note may be: someone padded it; remove the junk from refs/notes/release-audit"
         case .unreadableObject(let id):
             return "object \(id) is in the repository but cannot be read: the repository may be corrupt (run git fsck)"
+        case .unreadableTree(let commit, let tree):
+            return "commit \(commit) has no readable tree (\(tree) is missing or corrupt): nothing can be built from it here; run git fsck, or fetch the full history (a clone filtered with --filter=tree:0 lacks trees)"
         case .noteLineHasLineBreak:
             return "a note line must be one line (it contains a line break)"
         case .libgit2(let call, let code, let errorClass, let message):

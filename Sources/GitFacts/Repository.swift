@@ -12,6 +12,8 @@ public final class Repository {
     public let gitDirectory: String
     /// The work tree, nil for a bare repository.
     public let workDirectory: String?
+    /// The one-level names in `packed-refs` (see `oneLevelReferences(named:)`), read on first use.
+    private var packedOneLevelNames: Set<[UInt8]>?
 
     /// Opens the repository that contains `path`, searching parent directories as `git` does.
     ///
@@ -300,6 +302,46 @@ public final class Repository {
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
         try Libgit2.check(code, "git_reference_name_to_id")
         return ObjectID(oid)
+    }
+
+    /// Where git's own name lookup finds a one-level ref of this name: a file `$GIT_DIR/<name>`
+    /// holding an object id or `ref: ...`, or a `packed-refs` line of that name. `git rev-parse`
+    /// and `git checkout` try `<name>` before `refs/tags/<name>`, so such a ref shadows a tag;
+    /// libgit2 refuses one-level names (`GIT_EINVALIDSPEC`), so they are read here as git reads them.
+    public func oneLevelReferences(named name: String) throws -> [String] {
+        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory
+        var found: [String] = []
+        for directory in Set([gitDirectory, common]).sorted() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            // Only a regular file (through symbolic links, as git follows them) can be a ref; a FIFO
+            // planted there must not block the read.
+            guard (try? URL(fileURLWithPath: path).resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                  let handle = FileHandle(forReadingAtPath: path) else { continue }
+            defer { try? handle.close() }
+            let head = String(decoding: try handle.read(upToCount: 256) ?? Data(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if head.hasPrefix("ref:") || ((head.count == 40 || head.count == 64) && head.allSatisfy(\.isHexDigit)) {
+                found.append(path)
+            }
+        }
+        if packedOneLevelNames == nil { packedOneLevelNames = try Self.oneLevelNames(inPackedRefs: common) }
+        if packedOneLevelNames?.contains(Array(name.utf8)) == true { found.append("packed-refs: \(name)") }
+        return found
+    }
+
+    /// The names in a `packed-refs` file that do not start with `refs/`.
+    private static func oneLevelNames(inPackedRefs directory: String) throws -> Set<[UInt8]> {
+        let path = (directory as NSString).appendingPathComponent("packed-refs")
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var names = Set<[UInt8]>()
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "^"),
+                  let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
+            let name = Array(line[line.index(after: space)...].filter { $0 != UInt8(ascii: "\r") })
+            if !name.starts(with: Array("refs/".utf8)) { names.insert(name) }
+        }
+        return names
     }
 
     /// The references whose full names match a glob (`refs/heads/release/*`), with their resolved targets, sorted by name.

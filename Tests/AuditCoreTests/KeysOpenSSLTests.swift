@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    /// One P-256 key written two ways (uncompressed and compressed point) is one key: the same key
+    /// id, so it cannot pass for two distinct keys (a second role, or a second vote toward a threshold).
+    @Test func oneP256KeyInTwoEncodingsHasOneKeyID() throws {
+        try Kit.withScratchDirectory { dir in
+            try Kit.opensslOK(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "k.pem"], in: dir)
+            try Kit.opensslOK(["ec", "-in", "k.pem", "-pubout", "-out", "plain.pub"], in: dir)
+            try Kit.opensslOK(["ec", "-in", "k.pem", "-pubout", "-conv_form", "compressed", "-out", "compressed.pub"], in: dir)
+            let plainText = try String(contentsOfFile: dir + "/plain.pub", encoding: .utf8)
+            let compressedText = try String(contentsOfFile: dir + "/compressed.pub", encoding: .utf8)
+            #expect(plainText != compressedText)
+            let plain = try PublicKey.load(from: dir + "/plain.pub")
+            do {
+                let compressed = try PublicKey.load(from: dir + "/compressed.pub")
+                #expect(compressed.keyID == plain.keyID)
+                #expect(compressed == plain)
+            } catch is KeyError {
+                // Refusing the compressed form is as safe as knowing it is the same key.
+            }
+        }
+    }
+
     @Test func ed25519SignaturesVerifyBothWays() throws {
         try Kit.withScratchDirectory { dir in
             let key = SigningKey.generate()

@@ -760,4 +760,66 @@ import Testing
             #expect(Date().timeIntervalSince(started) < 10, "\(label)")
         }
     }
+
+    // MARK: The fourth review (black box, after the design refactoring)
+
+    /// `$GIT_DIR/v1.0.0` (a loose file, symbolic or not, or a `packed-refs` line of that name) is
+    /// what `git checkout v1.0.0` takes first; libgit2 will not look it up, so it must be read.
+    @Test func t1AOneLevelRefInTheGitDirectoryShadowsTheTag() throws {
+        let (fixture, commit) = try honestRelease()
+        try gate(fixture, "v1.0.0", status: 0)
+        let verify = ["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--policy", "policy.yml", "--repo", "widget"]
+        let audit = ["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports", "--format", "json"]
+        let evil = try fixture.git.commit("Evil", files: ["README.md": "evil\n"])
+        try fixture.git.git("checkout", "-q", commit)
+        let gitDir = URL(fileURLWithPath: fixture.git.path).appendingPathComponent(".git")
+        let packed = gitDir.appendingPathComponent("packed-refs")
+        for (label, plant) in [
+            ("loose", { try Data("\(evil)\n".utf8).write(to: gitDir.appendingPathComponent("v1.0.0")) }),
+            ("symbolic", { try Data("ref: refs/heads/main\n".utf8).write(to: gitDir.appendingPathComponent("v1.0.0")) }),
+            ("packed", {
+                try fixture.git.git("pack-refs", "--all")
+                try (try Data(contentsOf: packed) + Data("\(evil) v1.0.0\n".utf8)).write(to: packed)
+            }),
+        ] as [(String, () throws -> Void)] {
+            try plant()
+            // git itself takes the planted ref.
+            #expect(try fixture.git.revParse("v1.0.0") == evil, "\(label)")
+            let verified = try fixture.run(verify)
+            #expect(verified.status == 1 && verified.stdout.contains("FAILED  release.unaltered"), "\(label): \(verified.stdout)")
+            #expect(try findings(try fixture.run(audit).stdout, "v1.0.0").contains("release-altered"), "\(label)")
+            expectCheck(try gate(fixture, "shadowed-\(label)", status: 1), "release.tag", .failed, "ambiguous")
+            try? FileManager.default.removeItem(at: gitDir.appendingPathComponent("v1.0.0"))
+            if label == "packed" {
+                let kept = try String(contentsOf: packed, encoding: .utf8).split(separator: "\n").filter { !$0.hasSuffix(" v1.0.0") }
+                try Data((kept.joined(separator: "\n") + "\n").utf8).write(to: packed)
+            }
+        }
+        #expect(try fixture.run(verify).status == 0)
+        // A file of that name that is not a ref is not one to git either; a FIFO is not read (nor waited on).
+        try Data("notes about the release\n".utf8).write(to: gitDir.appendingPathComponent("v1.0.0"))
+        #expect(try fixture.run(verify).status == 0)
+        try FileManager.default.removeItem(at: gitDir.appendingPathComponent("v1.0.0"))
+        #expect(mkfifo(gitDir.appendingPathComponent("v1.0.0").path, 0o600) == 0)
+        let started = Date()
+        #expect(try fixture.run(verify).status == 0)
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    /// A release commit whose tree is missing cannot be built from here: exit 2, never PASSED, even
+    /// under exact-commit where no rule needs the tree.
+    @Test func t2AReleaseCommitWithoutItsTreeCannotBeAudited() throws {
+        let (fixture, commit) = try honestRelease()
+        try gate(fixture, "v1.0.0", status: 0)
+        let tree = try fixture.git.revParse("\(commit)^{tree}")
+        let object = URL(fileURLWithPath: fixture.git.path).appendingPathComponent(".git/objects/\(tree.prefix(2))/\(tree.dropFirst(2))")
+        try FileManager.default.removeItem(at: object)
+        let gated = try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                     "--out", "reports/treeless.json", "--test-evidence", "evidence/test.json", "--build-evidence", "evidence/build.json"])
+        Refusal.expectInputError(gated, mentions: [String(tree), "no readable tree"], "gate")
+        let verified = try fixture.run(["verify", "reports/v1.0.0.json", "--release", "v1.0.0", "--policy", "policy.yml", "--repo", "widget"])
+        Refusal.expectInputError(verified, mentions: ["no readable tree"], "verify")
+        let audited = try fixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports"])
+        Refusal.expectInputError(audited, mentions: ["no readable tree"], "audit")
+    }
 }

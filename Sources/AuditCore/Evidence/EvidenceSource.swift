@@ -163,7 +163,6 @@ public enum EvidenceSource {
     }
 }
 
-
 /// Errors reading evidence: the command's input is unusable (exit 2).
 public enum EvidenceError: Error, CustomStringConvertible, Equatable {
     case missing(path: String)

@@ -40,8 +40,8 @@ public enum ReportRendering {
 
     /// The JSON printed by `--format json`: the report predicate plus where the signed report was written.
     public static func json(_ report: AuditReport, reportPath: String?) throws -> String {
-        guard case .object(var members) = try JSONOutput.tree(report) else { return try JSONOutput.string(report) }
-        if let reportPath { members.append((key: "reportPath", value: .string(reportPath))) }
-        return String(decoding: JSONValue.object(members).jsonData(.output), as: UTF8.self)
+        var tree = try JSONOutput.tree(report)
+        if let reportPath, case .object(let members) = tree { tree = .object(members + [(key: "reportPath", value: .string(reportPath))]) }
+        return String(decoding: tree.jsonData(.output), as: UTF8.self)
     }
 }

@@ -9,11 +9,6 @@ public enum JSONOutput {
         String(decoding: try tree(value).jsonData(.output), as: UTF8.self)
     }
 
-    /// Encodes a value as canonical JSON bytes (`JSONStyle.canonical`).
-    public static func data<T: Encodable>(_ value: T) throws -> Data {
-        try tree(value).jsonData(.canonical)
-    }
-
     /// The value as a JSON tree.
     public static func tree<T: Encodable>(_ value: T) throws -> JSONValue {
         let encoder = JSONEncoder()

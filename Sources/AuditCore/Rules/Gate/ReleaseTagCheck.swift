@@ -23,7 +23,7 @@ enum ReleaseTagCheck: GateRule {
         }
         if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
         if !facts.tagShadows.isEmpty {
-            problems.append("the name \(tag.name) is ambiguous: \(facts.tagShadows.joined(separator: ", ")) also answer to it, and git checkout \(tag.name) would take a branch first; delete them")
+            problems.append(ReleaseIntegrity.ambiguity(facts.tagShadows, name: "the name \(tag.name)"))
         }
         if policy.tag.signed {
             // Nothing here verifies a tag signature yet: a pasted block of garbage would "carry a signature".
