@@ -26,6 +26,12 @@ extension Repository {
         var notesCommit: OpaquePointer?
         try Libgit2.check(git_commit_lookup(&notesCommit, handle, &notesCommitID), "git_commit_lookup")
         defer { git_commit_free(notesCommit) }
+        return try noteBytes(inNotesCommit: notesCommit, for: commit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Every byte of the note on `commit` in one notes commit, read at every fan-out path and
+    /// concatenated (as `git notes show` does), or nil when there is none.
+    func noteBytes(inNotesCommit notesCommit: OpaquePointer?, for commit: ObjectID) throws -> [UInt8]? {
         var tree: OpaquePointer?
         try Libgit2.check(git_commit_tree(&tree, notesCommit), "git_commit_tree")
         defer { git_tree_free(tree) }
@@ -55,7 +61,7 @@ extension Repository {
             bytes += UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: size)
             found = true
         }
-        return found ? String(decoding: bytes, as: UTF8.self) : nil
+        return found ? bytes : nil
     }
 
     /// Every byte of a note's blob.
@@ -169,7 +175,7 @@ extension Repository {
 
 extension Repository {
     /// The message of a notes commit, as libgit2's git_note_commit_create writes it.
-    fileprivate static let notesCommitMessage = "Notes added by 'git_note_create' from libgit2"
+    static let notesCommitMessage = "Notes added by 'git_note_create' from libgit2"
 
     /// The id of the notes tree of `parent` (empty when nil) with the note on `commit` set to `blob`.
     ///
@@ -190,7 +196,22 @@ extension Repository {
         var root: OpaquePointer?
         try Libgit2.check(git_commit_tree(&root, parent), "git_commit_tree")
         defer { git_tree_free(root) }
+        let path = try notePath(in: root, for: commit)
 
+        var update = git_tree_update()
+        update.action = GIT_TREE_UPDATE_UPSERT
+        update.id = blob
+        update.filemode = GIT_FILEMODE_BLOB
+        try path.withCString { cPath in
+            update.path = cPath
+            try Libgit2.check(git_tree_create_updated(&out, handle, root, 1, &update), "git_tree_create_updated")
+        }
+        return out
+    }
+
+    /// Where the note on `commit` goes in the notes tree `root`: into a two-digit subtree when
+    /// there is one, else the rest of the id at that level.
+    func notePath(in root: OpaquePointer?, for commit: ObjectID) throws -> String {
         var path = ""
         var rest = Substring(commit.hex)
         var tree = root
@@ -206,16 +227,7 @@ extension Repository {
             tree = subtree
         }
         path += rest
-
-        var update = git_tree_update()
-        update.action = GIT_TREE_UPDATE_UPSERT
-        update.id = blob
-        update.filemode = GIT_FILEMODE_BLOB
-        try path.withCString { cPath in
-            update.path = cPath
-            try Libgit2.check(git_tree_create_updated(&out, handle, root, 1, &update), "git_tree_create_updated")
-        }
-        return out
+        return path
     }
 }
 

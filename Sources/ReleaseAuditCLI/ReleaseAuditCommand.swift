@@ -17,6 +17,7 @@ public struct ReleaseAuditCommand: ParsableCommand {
             InspectCommand.self,
             KeygenCommand.self,
             RecordCommand.self,
+            NotesCommand.self,
             VerifyEvidenceCommand.self,
             PolicyCommand.self,
             GateCommand.self,

@@ -28,7 +28,8 @@ struct GateCommand: ParsableCommand {
 
             Examples:
               release-audit gate --release v1.4.0 --tester-key ci.pub \\
-                  --builder-key release.pub --key env:RELEASE_AUDIT_KEY
+                  --builder-key release.pub --key env:RELEASE_AUDIT_KEY --notes
+              release-audit notes sync    # share the report with every later clone
               release-audit gate --release v1.4.0 --policy version-bump \\
                   --test-evidence test.json --build-evidence build.json \\
                   --tester-key ci.pub --builder-key release.pub --key auditor.key \\
@@ -71,6 +72,9 @@ struct GateCommand: ParsableCommand {
 
     @Flag(help: "Replace an existing report file.")
     var force = false
+
+    @Flag(help: "Also append the signed report to the git note on the release commit (refs/notes/release-audit), where `verify --from-notes` and `audit` find it; share it with `release-audit notes sync`.")
+    var notes = false
 
     @Option(help: ArgumentHelp("Also write a signed SLSA Verification Summary Attestation here.", valueName: "file"))
     var vsa: String?
@@ -142,6 +146,13 @@ struct GateCommand: ParsableCommand {
             var files = [(data: ReportFile.line(envelope), path: path)]
             if let vsa, let vsaEnvelope { files.append((ReportFile.line(vsaEnvelope), vsa)) }
             try ReportFile.write(files, overwrite: force)
+            if notes {
+                guard let commit = try report.release.commit.map({ try ObjectID(hex: $0) }) else {
+                    throw InputProblem("the report names no release commit to attach it to; it is in \(path)")
+                }
+                try repo.appendNoteLine(String(decoding: envelope.jsonData(), as: UTF8.self), to: commit)
+                Diagnostics.printError("release-audit: appended the report to the note on \(commit.short) (\(Repository.evidenceNotesRef))")
+            }
             try printReport(report, path: path)
             return report.verdict
         }

@@ -29,8 +29,11 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The signed report (a DSSE envelope).", valueName: "report"))
-    var report: String
+    @Argument(help: ArgumentHelp("The signed report (a DSSE envelope). Omit it with --from-notes.", valueName: "report"))
+    var report: String?
+
+    @Flag(help: "Read the report from the git note on the release commit (with --repo; fetch the notes first with `release-audit notes fetch`): the newest report about --release signed by a trusted auditor key.")
+    var fromNotes = false
 
     @Option(help: ArgumentHelp("The release tag the report must be about.", valueName: "tag"))
     var release: String
@@ -60,6 +63,8 @@ struct VerifyCommand: ParsableCommand {
     func validate() throws {
         if auditorKey.isEmpty && policy == nil { throw ValidationError("give at least one --auditor-key (or a --policy with trusted_keys.auditor)") }
         if release.isEmpty { throw ValidationError("--release needs a tag") }
+        if fromNotes == (report != nil) { throw ValidationError("name the report file, or pass --from-notes (with --repo) to read it from the git notes; not both") }
+        if fromNotes && repo == nil { throw ValidationError("--from-notes reads the notes of a repository: pass --repo DIR") }
     }
 
     func run() throws {
@@ -75,18 +80,27 @@ struct VerifyCommand: ParsableCommand {
             let checksSigners = loadedPolicy != nil || !testerKey.isEmpty || !builderKey.isEmpty
             if keys.isEmpty { throw InputProblem("no key is trusted to sign reports: pass --auditor-key, or list trusted_keys.auditor in the policy") }
             let threshold = trust.threshold(for: .auditor)
-            let envelopes = try EvidenceSource.load(path: report)
-            guard envelopes.count == 1, let loaded = envelopes.first else {
-                throw InputProblem("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
-            }
             let repository = try repo.map { try Repository(at: $0) }
             let verified: ReportStatement.Verified
-            do {
-                verified = try ReportStatement.verify(loaded, trustedKeys: keys, threshold: threshold)
-            } catch let failure as ReportStatement.Failure {
-                if case .malformed = failure { throw failure }
-                Diagnostics.error("\(report): \(failure)")
-                return false
+            let source: String
+            if let report {
+                let envelopes = try EvidenceSource.load(path: report)
+                guard envelopes.count == 1, let loaded = envelopes.first else {
+                    throw InputProblem("\(report) holds \(envelopes.count) envelopes; a report is one envelope")
+                }
+                do {
+                    verified = try ReportStatement.verify(loaded, trustedKeys: keys, threshold: threshold)
+                } catch let failure as ReportStatement.Failure {
+                    if case .malformed = failure { throw failure }
+                    Diagnostics.error("\(report): \(failure)")
+                    return false
+                }
+                source = report
+            } else if let repository {
+                guard let found = try reportFromNotes(repository, keys: keys, threshold: threshold) else { return false }
+                (verified, source) = found
+            } else {
+                throw ValidationError("name the report file, or pass --from-notes")
             }
             let facts = try repository?.facts()  // read once: the origin, and the replace refs
             var expected = repositoryURI.map(RepositoryIdentity.normalize)
@@ -95,13 +109,38 @@ struct VerifyCommand: ParsableCommand {
             let checks = VerifyCheckID.judgeAll(VerifyFacts(
                 report: verified.report, release: release, expectedRepository: expected, demandedPolicy: loadedPolicy,
                 evidenceTrust: checksSigners ? trust : nil, repository: state))
-            try print(verified, added: checks)
+            try print(verified, added: checks, source: source)
             return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }
         }
         if !ok { throw ExitCode(ExitStatus.problem) }
     }
 
-    private func print(_ verified: ReportStatement.Verified, added: [CheckResult]) throws {
+    /// The newest report about `release` in the note on the release commit that trusted auditor
+    /// keys signed, and where it was read; nil (with the reason on stderr) when there is none.
+    private func reportFromNotes(_ repository: Repository, keys: [PublicKey], threshold: Int) throws
+        -> (ReportStatement.Verified, String)? {
+        let tag = release.hasPrefix("refs/tags/") ? String(release.dropFirst("refs/tags/".count)) : release
+        let commit: ObjectID
+        do {
+            commit = try repository.resolveCommit("refs/tags/\(tag)")
+        } catch GitError.revisionNotFound {
+            throw InputProblem("no tag \(tag) in \(repo ?? "."): fetch the tags (git fetch --force --tags), or check the name")
+        }
+        let stored = try StoredReports(keys: keys, threshold: threshold).read(notesOn: commit, in: repository)
+            .filter { ($0.tag.hasPrefix("refs/tags/") ? String($0.tag.dropFirst("refs/tags/".count)) : $0.tag) == tag }
+        let trusted = stored.compactMap { report in report.verified.map { ($0, report.source) } }
+        guard let newest = trusted.max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
+            if let untrusted = stored.first {
+                Diagnostics.error("\(untrusted.source): a report about \(tag), but not signed by a trusted auditor key: \(untrusted.signatureProblem ?? "signature not accepted")")
+            } else {
+                Diagnostics.error("no report about \(tag) in the note on \(commit.short) (\(Repository.evidenceNotesRef)): fetch the notes (release-audit notes fetch), or pass the report file")
+            }
+            return nil
+        }
+        return newest
+    }
+
+    private func print(_ verified: ReportStatement.Verified, added: [CheckResult], source: String) throws {
         var report = verified.report
         report.checks += added
         if added.contains(where: { $0.status == .failed }) { report.verdict = .failed }
@@ -110,9 +149,9 @@ struct VerifyCommand: ParsableCommand {
         switch format {
         case .text:
             Swift.print("signature: valid (signed by \(signers))")
-            Swift.print(ReportRendering.text(report, reportPath: self.report))
-        case .json: Swift.print(try ReportRendering.json(report, reportPath: self.report))
-        case .markdown: Swift.print(ReportRendering.markdown(report, reportPath: self.report))
+            Swift.print(ReportRendering.text(report, reportPath: source))
+        case .json: Swift.print(try ReportRendering.json(report, reportPath: source))
+        case .markdown: Swift.print(ReportRendering.markdown(report, reportPath: source))
         }
     }
 }

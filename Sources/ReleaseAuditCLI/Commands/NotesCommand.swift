@@ -1,0 +1,154 @@
+import ArgumentParser
+import AuditCore
+import Foundation
+import GitFacts
+
+/// `release-audit notes`: moves the evidence notes (refs/notes/release-audit) between a clone and
+/// its remote, so evidence and reports recorded in one job are read in any later fresh clone.
+struct NotesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notes",
+        abstract: "Share the evidence notes with a remote: fetch and merge, or sync (fetch, merge, push).",
+        discussion: """
+            Test evidence, build evidence and gate reports are lines in the git notes under \
+            refs/notes/release-audit. A fresh clone (every CI job) does not have them, and two \
+            jobs that each appended lines cannot both push. The notes are append-only sets of \
+            lines, so their union is always the right merge: `notes sync` fetches the remote's \
+            notes, merges them into the local ones line by line (nothing is dropped), and pushes; \
+            when another job pushed in between, it fetches, merges and pushes again.
+
+            Fetch and push run the git program, so they use the credentials the checkout \
+            configured (actions/checkout's token, SSH keys, credential helpers); everything read \
+            from the notes is read with libgit2. In GitHub Actions the job needs \
+            `permissions: contents: write` to push.
+            """,
+        subcommands: [NotesSyncCommand.self, NotesFetchCommand.self]
+    )
+}
+
+/// The options of both notes subcommands.
+struct NotesOptions: ParsableArguments {
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(help: ArgumentHelp("The remote (a name or a URL).", valueName: "remote"))
+    var remote: String = "origin"
+
+    @Option(help: ArgumentHelp("How many times to fetch, merge and push when other jobs keep pushing first.", valueName: "n"))
+    var attempts: Int = 10
+
+    func validate() throws {
+        if attempts < 1 { throw ValidationError("--attempts must be at least 1") }
+        if remote.isEmpty || remote.hasPrefix("-") { throw ValidationError("--remote needs a remote name or URL") }
+    }
+
+    /// Where fetched notes are kept before they are merged: outside refs/notes, so nothing reads
+    /// them as notes.
+    static let fetchedRef = "refs/release-audit/fetched-notes"
+
+    /// Fetches the remote's notes and merges them into the local ones. Returns what the remote's
+    /// notes ref named (nil: it has none) and what the merge did.
+    func fetchAndMerge(_ repo: Repository, _ transport: GitTransport) throws -> (remote: String?, outcome: NotesMergeOutcome) {
+        let ref = Repository.evidenceNotesRef
+        guard let remoteTarget = try transport.remoteTarget(of: ref) else { return (nil, .upToDate) }
+        try transport.fetch(ref, into: Self.fetchedRef)
+        // A fresh handle: git wrote new objects and refs behind this one's back.
+        let fresh = try Repository(at: repo.gitDirectory)
+        let fetched = try fresh.resolveCommit(Self.fetchedRef)
+        return (remoteTarget, try fresh.mergeNotes(from: fetched))
+    }
+
+    static func describe(_ outcome: NotesMergeOutcome) -> String {
+        switch outcome {
+        case .upToDate: return "up to date"
+        case .created: return "fetched"
+        case .fastForwarded: return "fast-forwarded"
+        case .merged(let notes): return "merged (\(notes) note(s) gained lines)"
+        }
+    }
+}
+
+/// `release-audit notes fetch`: the remote's notes, merged into the local ones; nothing is pushed.
+struct NotesFetchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fetch the remote's evidence notes and merge them into the local ones (nothing is pushed).",
+        discussion: """
+            Run it in a fresh clone before `gate`, `verify` or `audit` read the notes.
+
+            Examples:
+              release-audit notes fetch
+              release-audit notes fetch --remote upstream --repo ../project
+            """
+    )
+
+    @OptionGroup var options: NotesOptions
+
+    func run() throws {
+        try reportingErrors {
+            let repo = try options.repository.open()
+            let transport = GitTransport(gitDirectory: repo.gitDirectory, remote: options.remote)
+            let (remote, outcome) = try options.fetchAndMerge(repo, transport)
+            if remote == nil {
+                Diagnostics.printError("release-audit: \(Escape.terminal(options.remote)) has no \(Repository.evidenceNotesRef) yet")
+            } else {
+                Diagnostics.printError("release-audit: notes from \(Escape.terminal(options.remote)): \(NotesOptions.describe(outcome))")
+            }
+        }
+    }
+}
+
+/// `release-audit notes sync`: fetch, union-merge and push, retried until the push lands.
+struct NotesSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Fetch the remote's evidence notes, merge them with the local ones, and push the union.",
+        discussion: """
+            Run it after `record --notes` or `gate --notes`. Parallel jobs recording for the same \
+            commit, and repeated runs, lose nothing: a push rejected because another job pushed \
+            first is followed by another fetch, merge and push (--attempts times, with a growing, \
+            randomised pause).
+
+            Exit codes: 0 the remote has every local line, 2 it could not be done (no git, the \
+            remote unreachable or refusing the push, still rejected after --attempts).
+
+            Examples:
+              release-audit notes sync
+              release-audit notes sync --remote origin --attempts 20
+            """
+    )
+
+    @OptionGroup var options: NotesOptions
+
+    func run() throws {
+        try reportingErrors {
+            let repo = try options.repository.open()
+            let ref = Repository.evidenceNotesRef
+            let transport = GitTransport(gitDirectory: repo.gitDirectory, remote: options.remote)
+            let remoteName = Escape.terminal(options.remote)
+            for attempt in 1...options.attempts {
+                let (remote, outcome) = try options.fetchAndMerge(repo, transport)
+                let fresh = try Repository(at: repo.gitDirectory)
+                guard let local = try fresh.referenceTarget(ref) else {
+                    Diagnostics.printError("release-audit: no notes here or on \(remoteName): nothing to sync")
+                    return
+                }
+                if local.hex == remote {
+                    Diagnostics.printError("release-audit: notes in sync with \(remoteName) (\(NotesOptions.describe(outcome)))")
+                    return
+                }
+                switch try transport.push(ref) {
+                case .pushed:
+                    Diagnostics.printError("release-audit: notes pushed to \(remoteName) (\(NotesOptions.describe(outcome)), attempt \(attempt))")
+                    return
+                case .rejected where attempt < options.attempts:
+                    // Another job pushed first: pause (growing, randomised) and merge again.
+                    let ceiling = min(200_000 * (1 << min(attempt, 5)), 5_000_000)
+                    usleep(UInt32.random(in: 100_000...UInt32(ceiling)))
+                case .rejected:
+                    break
+                }
+            }
+            throw InputProblem("\(ref) on \(options.remote) kept moving: the push was rejected \(options.attempts) times; run `release-audit notes sync` again, or raise --attempts")
+        }
+    }
+}
