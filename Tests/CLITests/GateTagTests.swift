@@ -96,6 +96,23 @@ import Testing
         #expect(run.report?.release.tagObject == recreated)
     }
 
+
+    /// What actions/checkout does to the tag that triggered a run: the annotated tag is re-created
+    /// as a lightweight one on the same commit. The gate still FAILS, and names the cause and the
+    /// fix; `record build` in such a clone warns before anything is built on it.
+    @Test func anAnnotatedTagRecreatedLightweightByTheCheckoutNamesTheCauseAndTheFix() throws {
+        let f = try GateFixture()
+        try f.testedRelease()
+        try f.git.git("tag", "-f", "v1.0.0", "v1.0.0^{commit}")
+        let run = try f.gate()
+        expectVerdict(run, 1)
+        expectCheck(run, "release.tag", .failed, mentioning: "it names the same commit, but v1.0.0 is lightweight in this clone")
+        expectCheck(run, "release.tag", .failed, mentioning: "git fetch --force --tags origin")
+
+        let record = try f.recordBuild("v1.0.0")
+        #expect(record.stderr.contains("warning: v1.0.0 is lightweight in this clone"))
+        #expect(record.stderr.contains("actions/checkout"))
+    }
     @Test func buildEvidenceRecordedForAnotherTagFails() throws {
         let f = try GateFixture()
         try f.recordTest()

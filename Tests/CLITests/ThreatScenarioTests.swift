@@ -295,6 +295,11 @@ import Testing
         try fixture.git.git("clone", "-q", "--depth", "1", "--branch", "v1.0.0", url, fixture.path("shallow"))
         let identity = ["--repository", HardeningFixture.origin]
         try fixture.recordBuild("v1.0.0", out: "evidence/shallow-build.json", repo: "shallow", extra: identity)
+        // Recording in such a clone already says what the gate will say, and how to check out instead.
+        let warned = try fixture.succeed(["record", "build", "--repo", "shallow", "--rev", "v1.0.0", "--key", "keys/release.key",
+                                       "--out", "evidence/shallow-again.json"] + identity)
+        #expect(warned.status == 0)
+        #expect(warned.stderr.contains("warning: this is a shallow clone") && warned.stderr.contains("fetch-depth: 0"))
         let report = try gate(fixture, "shallow", repo: "shallow", build: ["evidence/shallow-build.json"], extra: identity)
         expectFailed(report, exactly: ["repository.safety"], primary: "repository.safety", reason: ["shallow clone", "git fetch --unshallow"])
         #expect(report.tested?.commit == tested)

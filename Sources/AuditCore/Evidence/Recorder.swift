@@ -64,6 +64,7 @@ public struct Recorder {
                 ? "--no-worktree: the record makes no clean-work-tree claim; a policy with clean_worktree: true will not accept it"
                 : "a bare repository has no work tree: the record makes no clean-work-tree claim")
         }
+        if facts.isShallow { warnings.append(CheckoutAdvice.shallowClone + "; a gate in a clone like this FAILS repository.safety") }
         if let ciCommit = ci.ciCommit, ciCommit.lowercased() != id.hex {
             warnings.append("\(ci.provider) reports commit \(ciCommit) but the recorded commit is \(id.hex): \(CIEnvironment.mismatchExplanation(ci)); both are recorded")
         }

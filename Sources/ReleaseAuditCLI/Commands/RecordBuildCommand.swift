@@ -51,6 +51,9 @@ struct RecordBuildCommand: ParsableCommand {
             let (repo, recorder, source, ci) = try options.prepare()
             let record = try recorder.buildRecord(source: source, version: version, artifacts: artifacts,
                                                   builderID: builderID, ci: ci)
+            if record.tagAnnotated == false, let name = record.tagName {
+                Diagnostics.warning(CheckoutAdvice.lightweightTag(name) + "; the gate will see what this record names")
+            }
             let statement = ProvenanceStatement.make(record: record)
             try options.write(statement: statement.jsonData(), signer: signer, repo: repo, commit: record.commit,
                               what: "build evidence")

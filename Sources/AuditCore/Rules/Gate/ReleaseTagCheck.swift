@@ -21,7 +21,9 @@ enum ReleaseTagCheck: GateRule {
         if policy.tagScheme.classify(tag.name)?.rcNumber != nil || policy.tagScheme.classify(tag.name) == nil {
             problems.append("\(tag.name) is not a GA tag under the policy's release pattern \(policy.tagScheme.prefix)\(policy.tagScheme.release.pattern)")
         }
-        if policy.tag.annotated && !tag.isAnnotated { problems.append("\(tag.name) is lightweight; the policy requires an annotated tag") }
+        if policy.tag.annotated && !tag.isAnnotated {
+            problems.append("\(tag.name) is lightweight; the policy requires an annotated tag. " + CheckoutAdvice.lightweightTag(tag.name))
+        }
         if !facts.tagShadows.isEmpty {
             problems.append(ReleaseIntegrity.ambiguity(facts.tagShadows, name: "the name \(tag.name)"))
         }
@@ -38,7 +40,11 @@ enum ReleaseTagCheck: GateRule {
                 used.append(build.sha256)
             }
             if build.record.tagAnnotated != nil, build.record.tagObject != tag.tagObjectID {
-                problems.append("tag \(tag.name) was re-created after the build (tag object \(build.record.tagObject?.short ?? "none") then, \(tag.tagObjectID?.short ?? "none") now)")
+                var problem = "tag \(tag.name) was re-created after the build (tag object \(build.record.tagObject?.short ?? "none") then, \(tag.tagObjectID?.short ?? "none") now)"
+                if build.record.tagObject != nil, !tag.isAnnotated, tag.commit == build.record.commit {
+                    problem += ": it names the same commit, but " + CheckoutAdvice.lightweightTag(tag.name)
+                }
+                problems.append(problem)
                 used.append(build.sha256)
             }
         }

@@ -6,7 +6,7 @@ enum RepositorySafety: GateRule {
         let title = "The repository can prove ancestry, and no replace ref changes what is built"
         if facts.isShallow {
             return CheckResult(.repositorySafety, title: title, status: .failed,
-                               reason: "this is a shallow clone: ancestry cannot be proven; fetch the full history (git fetch --unshallow)")
+                               reason: CheckoutAdvice.shallowClone)
         }
         let replaced = facts.replacedInRelease, count = facts.replaceRefCount
         if !replaced.isEmpty {
