@@ -234,6 +234,42 @@ import Testing
         #expect(try fixture.audit(["--format", "xml"]).status == 64)
     }
 
+    /// `--git-only`, for a project adopting release-audit late: no report is read and no report
+    /// finding is made, so what git shows is what the audit says; the rest of each release is the same.
+    @Test func gitOnlyJudgesFromGitAlone() throws {
+        func gitOnly(_ extra: [String]) throws -> ProcessOutput {
+            try AuditFixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--git-only"] + extra, in: AuditFixture.root)
+        }
+        let reportKinds: Set<String> = ["missing-report", "untrusted-report", "failed-report", "tag-moved", "tag-recreated",
+                                        "policy-changed", "report-other-repository", "untrusted-evidence"]
+        let result = try gitOnly(["--format", "json"])
+        let json = try object(result.stdout)
+        #expect(json["reportsRead"] as? Bool == false)
+        #expect(!((json["failOn"] as? [String]) ?? []).contains { reportKinds.contains($0) })
+        let releases = try #require(json["releases"] as? [[String: Any]])
+        #expect(releases.count == AuditFixture.expected.count)
+        var anyFails = false
+        for release in releases {
+            let tag = release["tag"] as? String ?? ""
+            let kinds = (release["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds == (AuditFixture.expected[tag] ?? []).filter { !reportKinds.contains($0) }, "\(tag)")
+            #expect(release["report"] is NSNull, "\(tag)")
+            anyFails = anyFails || (release["findings"] as? [[String: Any]] ?? []).contains { $0["fails"] as? Bool == true }
+        }
+        #expect(result.status == (anyFails ? 1 : 0))
+        #expect(try object(fixture.audit(["--format", "json"]).stdout)["reportsRead"] as? Bool == true)
+
+        let table = try gitOnly([])
+        #expect(table.stdout.contains("git only (no report read)"))
+        #expect(table.stdout.contains("not read"))
+        #expect(!table.stdout.contains("missing-report"))
+        #expect(try gitOnly(["--format", "markdown"]).stdout.contains("from git alone"))
+        #expect(try gitOnly(["--format", "html"]).stdout.contains("from git alone"))
+        // Asking for report findings, or a reports directory, with --git-only is a usage error.
+        #expect(try gitOnly(["--fail-on", "missing-report"]).status == 64)
+        #expect(try fixture.audit(["--git-only", "--reports", "reports"]).status == 64)
+    }
+
     @Test func sinceAuditsOnlyLaterReleases() throws {
         let result = try fixture.audit(["--format", "json", "--since", "v2.0.0"])
         let json = try object(result.stdout)

@@ -48,6 +48,15 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     /// The GA commit is not reachable from any branch matching the policy's `source.branches`.
     case notOnReleaseBranch = "not-on-release-branch"
 
+    /// Whether the finding is about stored reports and evidence (`audit --git-only` reads none).
+    public var isFromStoredEvidence: Bool {
+        switch self {
+        case .missingReport, .untrustedReport, .failedReport, .tagMoved, .tagRecreated, .policyChanged,
+             .reportOtherRepository, .untrustedEvidence: return true
+        default: return false
+        }
+    }
+
     public static func < (a: FindingKind, b: FindingKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -109,9 +118,9 @@ extension FindingKind {
         .untrustedEvidence, .reportOtherRepository,
     ]
 
-    /// Every finding of one release, in `evaluationOrder`.
-    static func findAll(_ facts: ReleaseAuditFacts) -> [(FindingKind, String)] {
-        evaluationOrder.flatMap { kind in kind.rule.find(facts).map { (kind, $0) } }
+    /// Every finding of one release, in `evaluationOrder`; with `gitOnly`, only those from git alone.
+    static func findAll(_ facts: ReleaseAuditFacts, gitOnly: Bool = false) -> [(FindingKind, String)] {
+        evaluationOrder.filter { !gitOnly || !$0.isFromStoredEvidence }.flatMap { kind in kind.rule.find(facts).map { (kind, $0) } }
     }
 }
 

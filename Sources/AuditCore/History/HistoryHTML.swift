@@ -20,6 +20,7 @@ public enum HistoryHTML {
         let symbolClean = VerdictMark.good.symbol, symbolNoted = VerdictMark.note.symbol, symbolFailed = VerdictMark.bad.symbol
         let policyName, policyDigest: String
         let since: String?
+        let gitOnly: Bool
         let toolName = ToolInfo.name, toolVersion = ToolInfo.version
         let kinds: [KindCount]
         let hasKinds: Bool
@@ -36,12 +37,13 @@ public enum HistoryHTML {
             policyName = history.policy.name
             policyDigest = String(history.policy.sha256.prefix(12))
             since = history.since
-            kinds = FindingKind.allCases.compactMap { k in s.findings[k.rawValue].map { (k, $0) } }.enumerated()
+            gitOnly = !history.reportsRead
+            kinds = FindingKind.evaluationOrder.compactMap { k in s.findings[k.rawValue].map { (k, $0) } }.enumerated()
                 .map { KindCount(separator: $0.offset == 0 ? "" : ", ", id: $0.element.0.rawValue, count: String($0.element.1)) }
             hasKinds = !kinds.isEmpty
             branchesUnchecked = history.releaseBranches == nil
             strip = history.releases.reversed().map(StripItem.init)
-            items = history.releases.map(Item.init)
+            items = history.releases.map { Item($0, reportsRead: history.reportsRead) }
             failOn = history.failOn.enumerated().map { Listed(separator: $0.offset == 0 ? "" : ", ", id: $0.element.rawValue) }
             ignored = history.ignoredReports.map { Ignored(source: $0.source, reason: $0.reason) }
             hasIgnored = !ignored.isEmpty
@@ -75,7 +77,7 @@ public enum HistoryHTML {
         let findings: [FindingRow]
         let hasFindings: Bool
 
-        init(_ r: AuditedRelease) {
+        init(_ r: AuditedRelease, reportsRead: Bool) {
             cls = HistoryHTML.cls(r.verdict)
             anchor = HistoryHTML.anchor(r.tag)
             symbol = r.verdict.mark.symbol
@@ -88,7 +90,7 @@ public enum HistoryHTML {
             hasChips = !chips.isEmpty
             let failingCount = r.findings.filter(\.fails).count
             failing = failingCount > 0 ? String(failingCount) : nil
-            facts = Fact.rows(r)
+            facts = Fact.rows(r, reportsRead: reportsRead)
             rcTag = r.rc?.tag ?? "the RC"
             paths = r.changedPaths.map { PathRow(path: $0.path, kind: $0.kind, allowedBy: $0.allowedBy) }
             hasPaths = !paths.isEmpty
@@ -119,7 +121,7 @@ public enum HistoryHTML {
         let key: String
         let parts: [Span]
 
-        static func rows(_ r: AuditedRelease) -> [Fact] {
+        static func rows(_ r: AuditedRelease, reportsRead: Bool) -> [Fact] {
             var rows: [Fact] = []
             rows.append(Fact(key: "Commit", parts: r.commit.map { [.code($0)] } ?? [.plain("none (the tag names no commit)")]))
             var tag: [Span] = [.plain(r.tagKind.rawValue)]
@@ -148,7 +150,7 @@ public enum HistoryHTML {
             if let on = r.onReleaseBranch {
                 rows.append(Fact(key: "Release branch", parts: on ? [.code(r.releaseBranch ?? "")] : [.plain("not on any release branch")]))
             }
-            rows.append(Fact(key: "Report", parts: report(r.report)))
+            if reportsRead { rows.append(Fact(key: "Report", parts: report(r.report))) }
             return rows
         }
 
@@ -222,7 +224,7 @@ public enum HistoryHTML {
         <main>
         <header>
         <h1>Release history audit</h1>
-        <p class="meta">Policy <code>{{policyName}}</code> (sha256 <code>{{policyDigest}}</code>){{#since}}, releases since <code>{{.}}</code>{{/since}} &middot; {{toolName}} {{toolVersion}}</p>
+        <p class="meta">Policy <code>{{policyName}}</code> (sha256 <code>{{policyDigest}}</code>){{#since}}, releases since <code>{{.}}</code>{{/since}}{{#gitOnly}}, from git alone (no report read){{/gitOnly}} &middot; {{toolName}} {{toolVersion}}</p>
         </header>
         <section class="summary" aria-label="Summary">
         <div class="count"><span class="n">{{releases}}</span> release(s) audited</div>

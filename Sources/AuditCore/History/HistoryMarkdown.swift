@@ -6,6 +6,7 @@ public enum HistoryMarkdown {
         var md = "### \(headline) release-audit audit: \(s.releases) release(s), \(s.failed) failed\n\n"
         md += "Policy \(Escape.markdownCode(history.policy.name)) (sha256 `\(history.policy.sha256.prefix(12))`)"
         if let since = history.since { md += ", releases since \(Escape.markdownCode(since))" }
+        if !history.reportsRead { md += ", from git alone (no report read)" }
         md += ", newest first: \(s.clean) clean, \(s.noted) noted, \(s.failed) failed."
         if history.releaseBranches == nil { md += " Release branches not checked (the policy names no `source.branches`)." }
         md += "\n\n"
@@ -18,7 +19,7 @@ public enum HistoryMarkdown {
             let rc = r.rc.map { Escape.markdownCode($0.tag) } ?? "-"
             var cells: [String] = [Escape.markdownCode(r.tag), Escape.markdown(String(r.createdAt.prefix(10))), Escape.markdown(r.tagKind.rawValue), commit, rc]
             cells += ([r.relationCell, HistoryTable.paths(r)] + (branches ? [HistoryTable.branch(r)] : [])).map(Escape.markdown)
-            cells.append(Escape.markdown(HistoryTable.reportCell(r)))
+            cells.append(Escape.markdown(HistoryTable.reportCell(r, read: history.reportsRead)))
             cells.append("\(r.verdict.mark.emoji) \(r.verdict.rawValue)")
             md += "| " + cells.joined(separator: " | ") + " |\n"
         }

@@ -8,14 +8,15 @@ public enum HistoryTable {
         let paint = Paint(enabled: colour)
         var lines: [String] = []
         let since = history.since.map { ", since \(Escape.terminal($0))" } ?? ""
-        lines.append("release-audit audit: \(history.releases.count) release(s)\(since), policy \(Escape.terminal(history.policy.name)) (sha256 \(history.policy.sha256.prefix(12))), newest first")
+        let scope = history.reportsRead ? "" : ", git only (no report read)"
+        lines.append("release-audit audit: \(history.releases.count) release(s)\(since), policy \(Escape.terminal(history.policy.name)) (sha256 \(history.policy.sha256.prefix(12)))\(scope), newest first")
         // Without release branches in the policy there is no BRANCH column (and a line says so).
         let branches = history.releaseBranches != nil
         let header = ["TAG", "DATE", "KIND", "COMMIT", "RC", "RELATION", "PATHS"] + (branches ? ["BRANCH"] : []) + ["REPORT", "VERDICT"]
         let rows = history.releases.map { release -> [String] in
             [release.tag, String(release.createdAt.prefix(10)), release.tagKind.rawValue,
              release.commit.map { String($0.prefix(7)) } ?? "-", release.rc?.tag ?? "-", release.relationCell, paths(release)]
-                + (branches ? [branch(release)] : []) + [reportCell(release), release.verdict.rawValue]
+                + (branches ? [branch(release)] : []) + [reportCell(release, read: history.reportsRead), release.verdict.rawValue]
         }.map { $0.map(Escape.terminal) }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String], verdict: ReleaseVerdict?) -> String {
@@ -46,7 +47,8 @@ public enum HistoryTable {
     public static func summaryLine(_ history: ReleaseHistory) -> String {
         let s = history.summary
         var text = "\(s.releases) release(s): \(s.clean) clean, \(s.noted) noted, \(s.failed) failed"
-        let kinds = FindingKind.allCases.compactMap { kind in s.findings[kind.rawValue].map { "\(kind.rawValue) \($0)" } }
+        // What git shows first (a diverged RC, disallowed paths), then what the reports show.
+        let kinds = FindingKind.evaluationOrder.compactMap { kind in s.findings[kind.rawValue].map { "\(kind.rawValue) \($0)" } }
         if !kinds.isEmpty { text += "; findings: " + kinds.joined(separator: ", ") }
         return text
     }
@@ -68,8 +70,9 @@ public enum HistoryTable {
         return ref
     }
 
-    /// The report in a word: its verdict, `untrusted` or `missing`.
-    static func reportCell(_ release: AuditedRelease) -> String {
+    /// The report in a word: its verdict, `untrusted` or `missing` (`not read` when reports were not read).
+    static func reportCell(_ release: AuditedRelease, read: Bool = true) -> String {
+        guard read else { return "not read" }
         guard let report = release.report else { return "missing" }
         guard report.signature == "valid", let verdict = report.verdict else { return "untrusted" }
         return report.tagState == "unmoved" || report.tagState == nil ? verdict : "\(verdict), \(report.tagState ?? "")"

@@ -14,6 +14,8 @@ public struct ReleaseHistory: Encodable, Sendable {
     @ExplicitNull public var releaseBranches: [String]?
     /// `--since`: the tag releases were audited from, when given.
     @ExplicitNull public var since: String?
+    /// Whether stored reports were read; false for `--git-only`, where no report finding is made.
+    public var reportsRead = true
     public var releases: [AuditedRelease]
     public var summary: Summary
     /// Files and envelopes in the reports directory that are not audit reports, and why.

@@ -14,6 +14,9 @@ public struct ReleaseHistoryRequest: Sendable {
     public var failOn: FailOn
     /// The keys trusted to have signed the evidence a report used (tester, builder); nil: the policy's.
     public var evidenceTrust: TrustStore?
+    /// Judge from git alone: no report is read (neither the directory nor the notes), and no
+    /// finding about stored reports or evidence is made. For projects adopting release-audit late.
+    public var gitOnly = false
 
     public init(policy: LoadedPolicy, reportKeys: [PublicKey], reportThreshold: Int = 1, reportsDirectory: String?,
                 since: String? = nil, failOn: FailOn = .default, evidenceTrust: TrustStore? = nil) {
@@ -87,7 +90,7 @@ public struct ReleaseHistoryAudit {
         let stored = StoredReports(keys: request.reportKeys, threshold: request.reportThreshold)
         var reportsByTag: [[UInt8]: [StoredReport]] = [:]
         var ignored: [ReleaseHistory.IgnoredReport] = []
-        if let directory = request.reportsDirectory {
+        if let directory = request.reportsDirectory, !request.gitOnly {
             let read = try stored.read(directory: directory)
             for report in read.reports { reportsByTag[GitName.key(report.tag), default: []].append(report) }
             ignored = read.ignored
@@ -99,7 +102,7 @@ public struct ReleaseHistoryAudit {
         var replaceRefs = ReplaceRefs.Scanner(refs: facts.replaceRefs)
         for (ga, selection) in zip(releases, selections) {
             var reports = reportsByTag[GitName.key(ga.tag.name)] ?? []
-            if let commit = ga.tag.commit {
+            if let commit = ga.tag.commit, !request.gitOnly {
                 let fromNotes = try stored.read(notesOn: commit, in: repo).filter { GitName.same($0.tag, ga.tag.name) }
                 reports += fromNotes.filter { note in !reports.contains { $0.sha256 == note.sha256 } }
             }
@@ -107,7 +110,7 @@ public struct ReleaseHistoryAudit {
             let facts = try readRelease(ga, selection: selection, candidates: candidates, policy: request.policy, graph: graph,
                                         branches: branches, reachability: reachability, replaceRefs: &replaceRefs,
                                         reports: reports, expectedRepository: expectedRepository, evidenceTrust: evidenceTrust)
-            audited.append(AuditedRelease.judge(facts, failing: failing))
+            audited.append(AuditedRelease.judge(facts, failing: failing, gitOnly: request.gitOnly))
         }
 
         var findingCounts: [String: Int] = [:]
@@ -116,9 +119,10 @@ public struct ReleaseHistoryAudit {
         }
         return ReleaseHistory(
             policy: .init(name: request.policy.name, sha256: request.policy.sha256),
-            failOn: failing.sorted(),
+            failOn: failing.filter { !request.gitOnly || !$0.isFromStoredEvidence }.sorted(),
             releaseBranches: policy.source.branches.isEmpty ? nil : policy.source.branches.map(\.pattern),
             since: request.since,
+            reportsRead: !request.gitOnly,
             releases: audited,
             summary: .init(releases: audited.count,
                            clean: audited.filter { $0.verdict == .clean }.count,
@@ -197,8 +201,8 @@ extension ReleaseHistoryAudit {
 
 extension AuditedRelease {
     /// Judges one release: every finding rule over its facts, and the verdict under `failing`.
-    static func judge(_ facts: ReleaseAuditFacts, failing: Set<FindingKind>) -> AuditedRelease {
-        let list = FindingKind.findAll(facts).map { Finding(kind: $0.0, message: $0.1, fails: failing.contains($0.0)) }
+    static func judge(_ facts: ReleaseAuditFacts, failing: Set<FindingKind>, gitOnly: Bool = false) -> AuditedRelease {
+        let list = FindingKind.findAll(facts, gitOnly: gitOnly).map { Finding(kind: $0.0, message: $0.1, fails: failing.contains($0.0)) }
         let verdict: ReleaseVerdict = list.isEmpty ? .clean : list.contains(where: \.fails) ? .failed : .noted
         let (ga, selection, tag) = (facts.ga, facts.selection, facts.ga.tag)
         let afterGA = Set(selection.taggedAfterGA.map(\.tag.name))

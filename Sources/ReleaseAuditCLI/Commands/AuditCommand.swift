@@ -38,7 +38,7 @@ struct AuditCommand: ParsableCommand {
                   --since v1.4.0
               release-audit audit --fail-on default,rc-after-ga --format markdown \\
                   >> "$GITHUB_STEP_SUMMARY"
-              release-audit audit --fail-on rc-diverged,rc-disallowed-paths
+              release-audit audit --git-only --policy version-bump   # before any report exists
               release-audit audit --format html --output audit.html
             """
     )
@@ -64,6 +64,9 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Audit only the releases whose version is not lower than this tag's (never by date).", valueName: "tag"))
     var since: String?
 
+    @Flag(help: "Judge from git alone, for a project adopting release-audit late: no report is read, and no finding about reports or evidence is made (missing-report and the rest).")
+    var gitOnly = false
+
     @Option(help: ArgumentHelp("Which findings fail the audit: default, all, none, or a comma-separated list of finding ids (may include default).", valueName: "kinds"))
     var failOn: String = "default"
 
@@ -87,6 +90,13 @@ struct AuditCommand: ParsableCommand {
                                inputs: (auditorKey + testerKey + builderKey).map { ("key", $0) }
                                    + (Policy.presetNames.contains(policy) ? [] : [("--policy", policy)]))
         if reports == "" { throw ValidationError("--reports needs a directory") }
+        if gitOnly {
+            if reports != nil { throw ValidationError("--git-only reads no report: drop --reports") }
+            let named = (try? FailOn(parsing: failOn))?.kinds.filter(\.isFromStoredEvidence).map(\.rawValue).sorted() ?? []
+            if !named.isEmpty, failOn != "all" {
+                throw ValidationError("--git-only makes no finding about reports: drop \(named.joined(separator: ", ")) from --fail-on")
+            }
+        }
     }
 
     func run() throws {
@@ -101,14 +111,16 @@ struct AuditCommand: ParsableCommand {
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw InputProblem("\(output) already exists: pass --force to replace it")
             }
-            let directory = try reportsDirectory()
-            if trust.keys(for: .auditor).isEmpty {
+            let directory = gitOnly ? nil : try reportsDirectory()
+            if !gitOnly, trust.keys(for: .auditor).isEmpty {
                 Diagnostics.warning("no key is trusted to sign reports (trusted_keys.auditor in the policy, or --auditor-key): every report is untrusted")
             }
 
-            let history = try ReleaseHistoryAudit(repo: repo).run(ReleaseHistoryRequest(
+            var request = ReleaseHistoryRequest(
                 policy: loadedPolicy, reportKeys: trust.keys(for: .auditor), reportThreshold: trust.threshold(for: .auditor),
-                reportsDirectory: directory, since: since, failOn: try FailOn(parsing: failOn), evidenceTrust: trust))
+                reportsDirectory: directory, since: since, failOn: try FailOn(parsing: failOn), evidenceTrust: trust)
+            request.gitOnly = gitOnly
+            let history = try ReleaseHistoryAudit(repo: repo).run(request)
             for item in history.ignoredReports {
                 Diagnostics.warning("ignored \(item.source): \(item.reason)")
             }
