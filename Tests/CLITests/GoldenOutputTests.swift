@@ -146,6 +146,7 @@ enum Golden {
         for (index, root) in roots.enumerated() {
             text = text.replacingOccurrences(of: root, with: "<root\(index)>")
         }
+        text = replace(#"release_audit_[0-9A-F-]{36}"#, in: text) { _ in "<delimiter>" }
         text = replace(#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"#, in: text) { _ in "<time>" }
         text = replace(#"\b\d+(d\d+h|h\d+m|m|s)( ago| old)"#, in: text) { match in
             "<age>" + (match.hasSuffix(" ago") ? " ago" : " old")

@@ -135,6 +135,11 @@ struct AuditCommand: ParsableCommand {
             } else {
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }
+            Diagnostics.setOutputs([
+                "verdict": history.passed ? "PASSED" : "FAILED",
+                "failed-releases": history.releases.filter { $0.verdict == .failed }.map(\.tag).joined(separator: ","),
+                "findings": history.summary.findings.keys.sorted().joined(separator: ","),
+            ])
             if Diagnostics.inGitHubActions {
                 for release in history.releases {
                     for finding in release.findings where finding.fails {

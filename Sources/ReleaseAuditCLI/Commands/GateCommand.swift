@@ -166,6 +166,12 @@ struct GateCommand: ParsableCommand {
         case .markdown: print(ReportRendering.markdown(report, reportPath: path))
         }
         Diagnostics.annotate(report.checks)
+        Diagnostics.setOutputs([
+            "verdict": report.verdict.rawValue,
+            "report": path,
+            "failed-checks": report.failedChecks.map(\.id).joined(separator: ","),
+            "commit": report.release.commit ?? "",
+        ])
         if Diagnostics.inGitHubActions { Diagnostics.appendStepSummary(ReportRendering.markdown(report, reportPath: path)) }
     }
 }

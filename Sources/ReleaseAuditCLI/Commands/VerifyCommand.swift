@@ -145,6 +145,11 @@ struct VerifyCommand: ParsableCommand {
         report.checks += added
         if added.contains(where: { $0.status == .failed }) { report.verdict = .failed }
         Diagnostics.annotate(report.checks.filter { $0.status == .failed })
+        Diagnostics.setOutputs([
+            "verdict": report.verdict.rawValue,
+            "report": source,
+            "failed-checks": report.failedChecks.map(\.id).joined(separator: ","),
+        ])
         let signers = verified.signerKeyIDs.map { String($0.prefix(16)) }.joined(separator: ", ")
         switch format {
         case .text:

@@ -44,6 +44,26 @@ enum Diagnostics {
         }
     }
 
+    /// Appends step outputs to `$GITHUB_OUTPUT` when it is set, in GitHub's multi-line form
+    /// (`name<<DELIMITER`, the value, `DELIMITER`) with a random delimiter, so no value (a tag
+    /// name, a path) can end its own entry and add outputs of its own. Failures are warnings.
+    static func setOutputs(_ outputs: KeyValuePairs<String, String>) {
+        guard let path = ProcessInfo.processInfo.environment["GITHUB_OUTPUT"], !path.isEmpty else { return }
+        var text = ""
+        for (name, value) in outputs {
+            var delimiter = "release_audit_\(UUID().uuidString)"
+            while value.contains(delimiter) { delimiter = "release_audit_\(UUID().uuidString)" }
+            text += "\(name)<<\(delimiter)\n\(value)\n\(delimiter)\n"
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            warning("cannot append to GITHUB_OUTPUT at \(path)")
+            return
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+    }
+
     /// Appends Markdown to `$GITHUB_STEP_SUMMARY` when it is set; failures to write are warnings.
     static func appendStepSummary(_ markdown: String) {
         guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
