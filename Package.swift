@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport"],
+            dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden"]
         ),
     ],
