@@ -76,16 +76,19 @@ import Testing
         }
         #expect(try noteLines(origin, rc.sha).count == 4)
 
-        // The release job on the GA tag, in a fresh clone: PASSED, and only then published.
+        // The release workflow on the GA tag, each job in a fresh clone: PASSED, and only then
+        // published, with the signed report attached.
         let ga = try tagAndPush("v1.0.0")
-        let release = try runner.run("release.yml", job: "release", push: ga, name: "release-1.0.0")
-        #expect(release.succeeded, "\(release.log)")
-        #expect(release.outputs["gate"]?["verdict"] == "PASSED")
-        #expect(release.ran.contains("publish"))
+        let release = try releaseRun(runner, push: ga, name: "release-1.0.0")
+        #expect(release.gate.succeeded, "\(release.build.log)\n\(release.gate.log)")
+        #expect(release.gate.jobOutputs["verdict"] == "PASSED")
+        #expect(release.publish.succeeded && !release.publish.skipped, "\(release.publish.log)")
         let published = try String(contentsOfFile: runner.shimLog, encoding: .utf8)
+        #expect(published.contains("docker load --input"))
         #expect(published.contains("docker push ghcr.io/example/widget:1.0.0"))
         #expect(published.contains("gh release create v1.0.0"))
-        #expect(release.summary.contains("release-audit: `v1.0.0` PASSED"))
+        #expect(published.contains("/artifacts/report/v1.0.0.json"))
+        #expect(release.gate.summary.contains("release-audit: `v1.0.0` PASSED"))
 
         // A second release whose checkout re-created the tag lightweight (and no step fetched the
         // real tag objects): the gate FAILS and says why and what to do; nothing is published.
@@ -98,11 +101,12 @@ import Testing
         }
         _ = try tagAndPush("v1.1.0-rc.1")
         let ga11 = try tagAndPush("v1.1.0")
-        let pitfall = try runner.run("release.yml", job: "release", push: ga11, lightweightTag: true, skipping: ["real-tags"], name: "release-1.1.0")
-        #expect(!pitfall.succeeded)
-        #expect(pitfall.outputs["gate"]?["verdict"] == "FAILED")
-        #expect(pitfall.log.contains("v1.1.0 is lightweight in this clone"), "\(pitfall.log)")
-        #expect(pitfall.log.contains("git fetch --force --tags origin"))
+        let pitfall = try releaseRun(runner, push: ga11, lightweightTag: true, skipping: ["real-tags"], name: "release-1.1.0")
+        #expect(!pitfall.gate.succeeded)
+        #expect(pitfall.gate.jobOutputs["verdict"] == "FAILED")
+        #expect(pitfall.gate.log.contains("v1.1.0 is lightweight in this clone"), "\(pitfall.gate.log)")
+        #expect(pitfall.gate.log.contains("git fetch --force --tags origin"))
+        #expect(pitfall.publish.skipped)
         #expect(!(try String(contentsOfFile: runner.shimLog, encoding: .utf8)).contains("docker push ghcr.io/example/widget:1.1.0"), "published after a FAILED gate")
 
         // Nothing was lost: every record and report reached the origin.
@@ -122,6 +126,20 @@ import Testing
         let releases = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["releases"] as? [[String: Any]])
         let verdicts = Dictionary(uniqueKeysWithValues: releases.map { ($0["tag"] as? String ?? "", $0["verdict"] as? String ?? "") })
         #expect(verdicts == ["v1.0.0": "CLEAN", "v1.1.0": "FAILED"], "\(json.stdout)")
+    }
+
+    /// The jobs of release.yml in order, as the runner would run them for one tag push.
+    private func releaseRun(_ runner: WorkflowRunner, push: WorkflowRunner.Push, lightweightTag: Bool = false,
+                            skipping: Set<String> = [], name: String)
+        throws -> (build: WorkflowRunner.JobResult, gate: WorkflowRunner.JobResult, publish: WorkflowRunner.JobResult) {
+        let build = try runner.run("release.yml", job: "build", push: push, lightweightTag: lightweightTag, skipping: skipping,
+                                   run: name, name: "\(name)-build")
+        #expect(build.succeeded, "\(build.log)")
+        let gate = try runner.run("release.yml", job: "gate", push: push, needs: ["build": build], lightweightTag: lightweightTag,
+                                  skipping: skipping, run: name, name: "\(name)-gate")
+        let publish = try runner.run("release.yml", job: "publish", push: push, needs: ["build": build, "gate": gate],
+                                     run: name, name: "\(name)-publish")
+        return (build, gate, publish)
     }
 
     /// The lines of the origin's evidence note on `commit`.

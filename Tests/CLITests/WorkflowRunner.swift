@@ -10,7 +10,9 @@ import Yams
 /// What the runner's marketplace actions do is done here for real where it matters: `actions/
 /// checkout` is a fresh `git clone` of the origin (a local bare repository) at the pushed commit,
 /// optionally re-creating the pushed tag as a lightweight one, as actions/checkout can;
-/// `actions/upload-artifact` checks that its file exists; `actions/cache` restores nothing.
+/// `actions/upload-artifact` and `actions/download-artifact` copy files through a directory of
+/// the run; `actions/cache` restores nothing. Jobs run one at a time as the test calls them, each
+/// in a workspace of its own; `needs` are the results the test passes in.
 /// There is no container engine or cluster on a CI machine, so `docker`, `k3d` and `gh` are small
 /// scripts on PATH that log what they were asked and answer `docker image inspect` with a digest.
 /// Expressions outside the subset the examples use are an error, so the examples stay runnable.
@@ -34,6 +36,8 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
                 #!/usr/bin/env bash
                 echo "docker $*" >> '\(log)'
                 if [[ "$1 $2" == "image inspect" ]]; then printf 'sha256:%s\\n' "$(printf '%s' "${@: -1}" | sha256sum | cut -c1-64)"; fi
+                if [[ "$1 $2" == "save --output" ]]; then printf 'images\\n' > "$3"; fi
+                if [[ "$1 $2" == "load --input" && ! -f "$3" ]]; then echo "docker load: no $3" >&2; exit 1; fi
                 """,
             "k3d": "#!/usr/bin/env bash\necho \"k3d $*\" >> '\(log)'\n",
             "gh": "#!/usr/bin/env bash\necho \"gh $*\" >> '\(log)'\n",
@@ -51,6 +55,10 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
         /// The ids (or names) of the steps that ran, in order.
         var ran: [String] = []
         var outputs: [String: [String: String]] = [:]
+        /// The job's own `outputs:`, for the jobs that need it.
+        var jobOutputs: [String: String] = [:]
+        /// The job's `if:` was false: nothing ran.
+        var skipped = false
         var log = ""
         var summary = ""
     }
@@ -68,8 +76,10 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
     /// Runs job `job` of `workflow` (a file under examples/github-actions) for `push`.
     /// `lightweightTag` re-creates the pushed tag as a lightweight one after each checkout;
     /// `skipping` names step ids left out (a workflow without that step).
-    func run(_ workflow: String, job: String, push: Push, matrix: [String: String] = [:],
-             lightweightTag: Bool = false, skipping: Set<String> = [], name: String) throws -> JobResult {
+    /// `needs` holds the results of the jobs this one needs; `run` names the workflow run, whose
+    /// jobs share artifacts.
+    func run(_ workflow: String, job: String, push: Push, matrix: [String: String] = [:], needs: [String: JobResult] = [:],
+             lightweightTag: Bool = false, skipping: Set<String> = [], run: String = "", name: String) throws -> JobResult {
         let file = packageRoot.appendingPathComponent("examples/github-actions/\(workflow)")
         guard let document = try Yams.load(yaml: String(contentsOf: file, encoding: .utf8)) as? [String: Any],
               let jobs = document["jobs"] as? [String: Any], let definition = jobs[job] as? [String: Any],
@@ -103,7 +113,19 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
         base["PATH"] = "\(shims.path):\(binaryDirectory):\(base["PATH"] ?? "/usr/bin:/bin")"
 
         var result = JobResult()
-        var context = Context(push: push, matrix: matrix, secrets: secrets, temp: temp.path, steps: [:], inputs: [:])
+        var context = Context(push: push, matrix: matrix, secrets: secrets, temp: temp.path, steps: [:], inputs: [:],
+                              needs: needs)
+        let declared = Set((definition["needs"] as? [String]) ?? (definition["needs"] as? String).map { [$0] } ?? [])
+        guard declared == Set(needs.keys) else {
+            throw Unsupported(description: "\(workflow) job \(job) needs \(declared.sorted()), given \(needs.keys.sorted())")
+        }
+        if let condition = definition["if"] as? String,
+           try !context.condition(condition, failed: needs.values.contains { !$0.succeeded }) {
+            var skipped = JobResult()
+            skipped.skipped = true
+            return skipped
+        }
+        let artifacts = root.appendingPathComponent("artifacts/\(run.isEmpty ? name : run)")
         for (index, step) in steps.enumerated() {
             let id = step["id"] as? String ?? "step\(index)"
             if skipping.contains(id) { continue }
@@ -116,7 +138,7 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
             let ok: Bool
             if let uses = step["uses"] as? String {
                 ok = try runUses(uses, step: step, id: id, context: &context, base: base, workspace: workspace, push: push,
-                                 lightweightTag: lightweightTag, result: &result)
+                                 lightweightTag: lightweightTag, artifacts: artifacts, result: &result)
             } else if let script = step["run"] as? String {
                 let env = try context.environment(step["env"], base: base)
                 let directory = (step["working-directory"] as? String).map { workspace.appendingPathComponent($0) } ?? workspace
@@ -130,12 +152,13 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
             if !ok { result.succeeded = false }
         }
         result.outputs = context.steps
+        result.jobOutputs = try context.strings(definition["outputs"])
         result.summary = (try? String(contentsOfFile: summary, encoding: .utf8)) ?? ""
         return result
     }
 
     private func runUses(_ uses: String, step: [String: Any], id: String, context: inout Context, base: [String: String],
-                         workspace: URL, push: Push, lightweightTag: Bool, result: inout JobResult) throws -> Bool {
+                         workspace: URL, push: Push, lightweightTag: Bool, artifacts: URL, result: inout JobResult) throws -> Bool {
         let with = try context.strings(step["with"])
         if uses.hasPrefix("actions/checkout@") {
             // release-audit itself is the repository under test: nothing to fetch.
@@ -152,8 +175,24 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
             }
             return ok
         }
+        let files = FileManager.default
         if uses.hasPrefix("actions/upload-artifact@") {
-            return FileManager.default.fileExists(atPath: with["path"] ?? "")
+            // One file per artifact is all the examples upload; a missing one fails the step.
+            guard let name = with["name"], let path = with["path"], files.fileExists(atPath: path) else { return false }
+            let directory = artifacts.appendingPathComponent(name)
+            guard !files.fileExists(atPath: directory.path) else { return false }  // names are unique in a run
+            try files.createDirectory(at: directory, withIntermediateDirectories: true)
+            try files.copyItem(atPath: path, toPath: directory.appendingPathComponent((path as NSString).lastPathComponent).path)
+            return true
+        }
+        if uses.hasPrefix("actions/download-artifact@") {
+            // Without a name: every artifact of the run, each in a directory named after it.
+            guard with["name"] == nil, let path = with["path"], files.fileExists(atPath: artifacts.path) else { return false }
+            try files.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for name in try files.contentsOfDirectory(atPath: artifacts.path) {
+                try files.copyItem(at: artifacts.appendingPathComponent(name), to: URL(fileURLWithPath: path).appendingPathComponent(name))
+            }
+            return true
         }
         guard uses == "./release-audit" else { throw Unsupported(description: "step \(id): uses \(uses)") }
 
@@ -230,6 +269,7 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
         var steps: [String: [String: String]]
         var inputs: [String: String]
         var actionPath: String?
+        var needs: [String: JobResult] = [:]
 
         func value(_ expression: String) throws -> String {
             let parts = expression.split(separator: ".").map(String.init)
@@ -241,8 +281,12 @@ final class WorkflowRunner: @unchecked Sendable {  // only lets after init; jobs
                 case "ref_name": return push.name
                 case "token": return "test-token"
                 case "action_path": if let actionPath { return actionPath }
+                case "repository": return "example/widget"
                 default: break
                 }
+            case ("github", 4) where parts[1...] == ["event", "repository", "default_branch"]: return "main"
+            case ("needs", 4) where parts[2] == "outputs":
+                if let job = needs[parts[1]] { return job.jobOutputs[parts[3]] ?? "" }
             case ("secrets", 2): return secrets[parts[1]] ?? ""
             case ("matrix", 2): return matrix[parts[1]] ?? ""
             case ("inputs", 2): return inputs[parts[1]] ?? ""

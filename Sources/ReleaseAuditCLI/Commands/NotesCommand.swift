@@ -138,7 +138,10 @@ struct NotesSyncCommand: ParsableCommand {
                 }
                 switch try transport.push(ref) {
                 case .pushed:
-                    Diagnostics.printError("release-audit: notes pushed to \(remoteName) (\(NotesOptions.describe(outcome)), attempt \(attempt))")
+                    // What the merge did matters only when the remote had notes of its own.
+                    var theirs = ""
+                    if case .upToDate = outcome {} else if remote != nil { theirs = "theirs \(NotesOptions.describe(outcome)) first, " }
+                    Diagnostics.printError("release-audit: notes pushed to \(remoteName) (\(theirs)attempt \(attempt))")
                     return
                 case .rejected where attempt < options.attempts:
                     // Another job pushed first: pause (growing, randomised) and merge again.
