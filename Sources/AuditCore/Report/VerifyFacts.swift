@@ -16,6 +16,8 @@ public struct VerifyFacts: Sendable {
     public var evidenceTrust: TrustStore?
     /// The repository's state now, when verifying against one.
     public var repository: RepositoryState?
+    /// The artifacts the caller holds (`verify --artifact`), which the report must have gated.
+    public var artifacts: [Artifact]
 
     /// What the repository says about the audited release now.
     public struct RepositoryState: Sendable {
@@ -26,13 +28,14 @@ public struct VerifyFacts: Sendable {
     }
 
     public init(report: AuditReport, release: String, expectedRepository: String?, demandedPolicy: LoadedPolicy?,
-                evidenceTrust: TrustStore?, repository: RepositoryState?) {
+                evidenceTrust: TrustStore?, repository: RepositoryState?, artifacts: [Artifact] = []) {
         self.report = report
         self.release = release
         self.expectedRepository = expectedRepository
         self.demandedPolicy = demandedPolicy
         self.evidenceTrust = evidenceTrust
         self.repository = repository
+        self.artifacts = artifacts
     }
 
     /// Reads the repository's state for a report (the tag now, replace refs on the audited objects,

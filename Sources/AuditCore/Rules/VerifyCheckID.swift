@@ -5,13 +5,15 @@ protocol VerifyRule {
 }
 
 /// The checks `verify` adds, in the order it prints them. The raw values are the stable ids that
-/// reports/README.md documents. The last two need the repository (`verify --repo`).
+/// reports/README.md documents. `report.artifact` applies only when artifacts are asked about
+/// (`verify --artifact`); the last two need the repository (`verify --repo`).
 ///
 /// To add a check: a file in Rules/Verify/ with a `VerifyRule`, a case here, and its line in `rule`.
 public enum VerifyCheckID: String, CaseIterable, Sendable {
     case release = "report.release"
     case policy = "report.policy"
     case signers = "report.signers"
+    case artifact = "report.artifact"
     case tagUnmoved = "release.tag-unmoved"
     case unaltered = "release.unaltered"
 
@@ -20,6 +22,7 @@ public enum VerifyCheckID: String, CaseIterable, Sendable {
         case .release: ReportRelease.self
         case .policy: ReportPolicy.self
         case .signers: ReportSigners.self
+        case .artifact: ReportArtifact.self
         case .tagUnmoved: TagUnmoved.self
         case .unaltered: ReleaseUnaltered.self
         }
@@ -30,6 +33,8 @@ public enum VerifyCheckID: String, CaseIterable, Sendable {
 
     /// Every check that applies: the repository's only when the facts hold the repository's state.
     public static func judgeAll(_ facts: VerifyFacts) -> [CheckResult] {
-        allCases.filter { facts.repository != nil || !$0.needsRepository }.map { $0.rule.judge(facts) }
+        allCases.filter { facts.repository != nil || !$0.needsRepository }
+            .filter { $0 != .artifact || !facts.artifacts.isEmpty }
+            .map { $0.rule.judge(facts) }
     }
 }

@@ -18,6 +18,11 @@ struct VerifyCommand: ParsableCommand {
             --repo, also that the report names this repository (its origin remote, or \
             --repository) and that the tag still names the audited commit through the same tag \
             object: a tag moved or re-created since the audit is FAILED.
+            With --artifact (a file you downloaded) or --artifact-digest (an image), also that \
+            the report gated exactly those artifacts: their SHA-256 is among the artifacts of the \
+            build evidence the gate verified (names are not compared). With --from-notes the \
+            newest trusted report that names them is read. --artifact needs --repo, so that the \
+            tag's current state is checked too.
             Exit 0 only for a valid, PASSED report about that release that meets every check; 1 \
             otherwise; 2 if it cannot be read.
 
@@ -26,6 +31,9 @@ struct VerifyCommand: ParsableCommand {
                   --auditor-key auditor.pub
               release-audit verify reports/v1.4.0.json --release v1.4.0 \\
                   --auditor-key auditor.pub --policy release-policy.yml --repo .
+              # Was the file I downloaded gated, and did it pass?
+              release-audit verify --from-notes --release v1.4.0 --repo . \
+                  --policy release-policy.yml --artifact ~/Downloads/app.tar.gz
             """
     )
 
@@ -57,6 +65,12 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("repository"), help: ArgumentHelp("The repository identity (URL) the report must name (default with --repo: its origin remote).", valueName: "uri"))
     var repositoryURI: String?
 
+    @Option(help: ArgumentHelp("An artifact file the report must have gated (its SHA-256 named by the build evidence); repeatable. Needs --repo.", valueName: "file"))
+    var artifact: [String] = []
+
+    @Option(help: ArgumentHelp("An artifact by digest, NAME@sha256:HEX (an image), that the report must have gated; repeatable. Needs --repo.", valueName: "name@sha256:hex"))
+    var artifactDigest: [String] = []
+
     @Option(help: "Output format: text, json or markdown.")
     var format: ReportFormat = .text
 
@@ -65,10 +79,14 @@ struct VerifyCommand: ParsableCommand {
         if release.isEmpty { throw ValidationError("--release needs a tag") }
         if fromNotes == (report != nil) { throw ValidationError("name the report file, or pass --from-notes (with --repo) to read it from the git notes; not both") }
         if fromNotes && repo == nil { throw ValidationError("--from-notes reads the notes of a repository: pass --repo DIR") }
+        if !(artifact.isEmpty && artifactDigest.isEmpty) && repo == nil {
+            throw ValidationError("--artifact and --artifact-digest also check the tag's current state: pass --repo DIR")
+        }
     }
 
     func run() throws {
         let ok = try reportingErrors { () -> Bool in
+            let held = try artifact.map(Recorder.artifact(file:)) + artifactDigest.map(Recorder.parseArtifact)
             let loadedPolicy = try policy.map { try Policy.load(nameOrPath: $0) }
             let extra: [Role: [PublicKey]] = [
                 .auditor: try auditorKey.map { try PublicKey.load(from: $0) },
@@ -97,7 +115,7 @@ struct VerifyCommand: ParsableCommand {
                 }
                 source = report
             } else if let repository {
-                guard let found = try reportFromNotes(repository, keys: keys, threshold: threshold) else { return false }
+                guard let found = try reportFromNotes(repository, keys: keys, threshold: threshold, artifacts: held) else { return false }
                 (verified, source) = found
             } else {
                 throw ValidationError("name the report file, or pass --from-notes")
@@ -108,7 +126,7 @@ struct VerifyCommand: ParsableCommand {
             let state = try repository.map { try VerifyFacts.state(of: verified.report, in: $0, replaceRefs: facts?.replaceRefs ?? []) }
             let checks = VerifyCheckID.judgeAll(VerifyFacts(
                 report: verified.report, release: release, expectedRepository: expected, demandedPolicy: loadedPolicy,
-                evidenceTrust: checksSigners ? trust : nil, repository: state))
+                evidenceTrust: checksSigners ? trust : nil, repository: state, artifacts: held))
             try print(verified, added: checks, source: source)
             return verified.report.verdict == .passed && !checks.contains { $0.status == .failed }
         }
@@ -116,8 +134,9 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// The newest report about `release` in the note on the release commit that trusted auditor
-    /// keys signed, and where it was read; nil (with the reason on stderr) when there is none.
-    private func reportFromNotes(_ repository: Repository, keys: [PublicKey], threshold: Int) throws
+    /// keys signed (when `artifacts` are asked about, the newest that names them all, if any
+    /// does), and where it was read; nil (with the reason on stderr) when there is none.
+    private func reportFromNotes(_ repository: Repository, keys: [PublicKey], threshold: Int, artifacts: [Artifact]) throws
         -> (ReportStatement.Verified, String)? {
         let tag = release.hasPrefix("refs/tags/") ? String(release.dropFirst("refs/tags/".count)) : release
         let commit: ObjectID
@@ -129,7 +148,11 @@ struct VerifyCommand: ParsableCommand {
         let stored = try StoredReports(keys: keys, threshold: threshold).read(notesOn: commit, in: repository)
             .filter { ($0.tag.hasPrefix("refs/tags/") ? String($0.tag.dropFirst("refs/tags/".count)) : $0.tag) == tag }
         let trusted = stored.compactMap { report in report.verified.map { ($0, report.source) } }
-        guard let newest = trusted.max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
+        let naming = trusted.filter { candidate in
+            let gated = Set(candidate.0.report.artifacts.map { $0.sha256.lowercased() })
+            return artifacts.allSatisfy { gated.contains($0.sha256.lowercased()) }
+        }
+        guard let newest = (naming.isEmpty ? trusted : naming).max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
             if let untrusted = stored.first {
                 Diagnostics.error("\(untrusted.source): a report about \(tag), but not signed by a trusted auditor key: \(untrusted.signatureProblem ?? "signature not accepted")")
             } else {
