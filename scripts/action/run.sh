@@ -107,8 +107,13 @@ case "${RA_COMMAND:-}" in
   verify)
     need_release
     fetch_notes
+    # The artifacts input: files (or NAME@sha256:HEX) the report must have gated.
+    artifact_args=()
+    for a in "${artifacts[@]}"; do
+      if [[ "$a" == *@sha256:* ]]; then artifact_args+=(--artifact-digest "$a"); else artifact_args+=(--artifact "$a"); fi
+    done
     "$ra" verify --from-notes --repo "$repo" --release "$release" --policy "${RA_POLICY:-exact-commit}" \
-      "${auditor_args[@]}" "${key_args[@]}" "${extra[@]}"
+      "${auditor_args[@]}" "${key_args[@]}" "${artifact_args[@]}" "${extra[@]}"
     ;;
   audit)
     fetch_notes
