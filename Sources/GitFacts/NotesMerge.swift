@@ -12,6 +12,9 @@ public enum NotesMergeOutcome: Equatable, Sendable {
     /// Both sides had lines the other lacked: a merge commit now holds the union, for this many
     /// annotated commits whose note changed.
     case merged(notes: Int)
+    /// The other side descends from the local notes but lacks lines they hold (someone removed
+    /// them): a merge commit keeps the local lines, and a push restores them on the remote.
+    case keptLocalLines
 }
 
 extension Repository {
@@ -22,9 +25,11 @@ extension Repository {
     ///
     /// Evidence notes are append-only sets of lines, so the union is always the right merge: for
     /// every commit annotated on either side, the merged note holds the local lines in their order,
-    /// then the other side's lines the local note lacks. Nothing is ever dropped. When one side
-    /// already contains the other, the ref is left alone or fast-forwarded; otherwise a merge
-    /// commit with both parents is made. The ref is moved by compare-and-swap and the merge redone
+    /// then the other side's lines the local note lacks. Nothing is ever dropped, not even when
+    /// the other side descends from the local notes: a descendant may have removed lines (an
+    /// attacker who can push the remote's notes), so the union is computed all the same, and
+    /// the ref fast-forwards only when the other side's tree is exactly that union. Otherwise a
+    /// merge commit with both parents is made (which the remote then takes as a fast-forward). The ref is moved by compare-and-swap and the merge redone
     /// when a concurrent local writer moved it first.
     ///
     /// - Throws: `GitError.notesContention` when local writers kept moving the ref.
@@ -44,9 +49,7 @@ extension Repository {
             return try moveRef(ref, to: other, expected: nil, why: "release-audit: notes fetched") ? .created : nil
         }
         if try isAncestor(other, of: local) { return .upToDate }
-        if try isAncestor(local, of: other) {
-            return try moveRef(ref, to: other, expected: local, why: "release-audit: notes fast-forward") ? .fastForwarded : nil
-        }
+        let descendant = try isAncestor(local, of: other)
 
         let localCommit = try lookupCommit(local)
         defer { git_commit_free(localCommit) }
@@ -85,6 +88,9 @@ extension Repository {
             return update
         }
         try Libgit2.check(git_tree_create_updated(&treeID, handle, root, updates.count, &updates), "git_tree_create_updated")
+        if descendant, let otherTree = git_commit_tree_id(otherCommit), git_oid_equal(&treeID, otherTree) != 0 {
+            return try moveRef(ref, to: other, expected: local, why: "release-audit: notes fast-forward") ? .fastForwarded : nil
+        }
         var tree: OpaquePointer?
         try Libgit2.check(git_tree_lookup(&tree, handle, &treeID), "git_tree_lookup")
         defer { git_tree_free(tree) }
@@ -99,7 +105,8 @@ extension Repository {
         try Libgit2.check(
             git_commit_create(&merge, handle, nil, signature, signature, nil, Self.notesMergeMessage, tree, 2, &parents),
             "git_commit_create")
-        return try moveRef(ref, to: ObjectID(merge), expected: local, why: "release-audit: notes merged") ? .merged(notes: blobs.count) : nil
+        let outcome: NotesMergeOutcome = descendant ? .keptLocalLines : .merged(notes: blobs.count)
+        return try moveRef(ref, to: ObjectID(merge), expected: local, why: "release-audit: notes merged") ? outcome : nil
     }
 
     /// Lines of `ours` as they are, then each line of `theirs` that `ours` lacks, in order; every

@@ -73,7 +73,26 @@ import Testing
         #expect(checks(.init(tagNow: nil, integrity: intact))["release.tag-unmoved"] == .failed)
         let replaced = ReleaseIntegrity(replaced: ["refs/replace/\(audited.hex)"], shadows: [])
         #expect(checks(.init(tagNow: tag(audited), integrity: replaced))["release.unaltered"] == .failed)
-        #expect(VerifyCheckID.allCases.map(\.rawValue) == ["report.release", "report.policy", "report.signers", "release.tag-unmoved", "release.unaltered"])
+        #expect(VerifyCheckID.allCases.map(\.rawValue)
+                    == ["report.release", "report.policy", "report.signers", "report.artifact", "release.tag-unmoved", "release.unaltered"])
+    }
+
+    /// `report.artifact`: only when artifacts are asked about; by SHA-256 (any case), never by name.
+    @Test func verifyVouchesOnlyForTheArtifactsTheReportGated() throws {
+        var report = try Self.report(tag: "v1.0.0", repository: nil)
+        let gated = Artifact(name: "app.tar.gz", sha256: String(repeating: "ab", count: 32))
+        report.artifacts = [gated]
+        func artifactCheck(_ asked: [Artifact]) -> CheckResult? {
+            VerifyCheckID.judgeAll(VerifyFacts(report: report, release: "v1.0.0", expectedRepository: nil, demandedPolicy: nil,
+                                               evidenceTrust: nil, repository: nil, artifacts: asked))
+                .first { $0.id == "report.artifact" }
+        }
+        #expect(artifactCheck([]) == nil)
+        #expect(artifactCheck([Artifact(name: "renamed.tgz", sha256: gated.sha256.uppercased())])?.status == .passed)
+        #expect(artifactCheck([gated, Artifact(name: "app.tar.gz", sha256: String(repeating: "cd", count: 32))])?.status == .failed)
+        report.artifacts = []
+        #expect(artifactCheck([gated])?.status == .failed)
+        #expect(artifactCheck([gated])?.reason.contains("names no artifact") == true)
     }
 
     static func report(tag: String, repository: String?) throws -> AuditReport {

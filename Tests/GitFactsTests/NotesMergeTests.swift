@@ -59,6 +59,40 @@ import Testing
         }
     }
 
+    /// A newer notes commit that drops lines (whoever can push the remote's notes rewrote a note,
+    /// emptied the tree, or put a tree where a note was) is not taken as a fast-forward: the local
+    /// lines stay, and a merge commit on top of theirs restores them when pushed.
+    @Test func aNewerNotesCommitThatDropsLinesKeepsTheLocalOnes() throws {
+        try withTemporaryDirectory { dir in
+            let git = try GitRepo.create(in: dir)
+            let commit = try git.id(git.commit("c1"))
+            let other = try git.id(git.commit("c2"))
+            let repo = try git.open()
+            try repo.appendNoteLine("passed", to: commit)
+            try repo.appendNoteLine("failed", to: commit)
+            try repo.appendNoteLine("kept", to: other)
+            let local = try git.revParse(Repository.evidenceNotesRef)
+
+            let dropped = try git.hashObject(type: "blob", "passed\n")
+            let attacks = [
+                "one line dropped": "100644 blob \(dropped)\t\(commit.hex)\n",
+                "empty tree": "",
+                "a tree for a note": "040000 tree \(try git.git(["mktree"], stdin: ""))\t\(commit.hex)\n",
+            ]
+            for (name, tree) in attacks {
+                try git.git("update-ref", Repository.evidenceNotesRef, local)
+                let root = try git.git(["mktree"], stdin: tree)
+                let theirs = try ObjectID(hex: try git.git("commit-tree", root, "-p", local, "-m", name))
+                #expect(try repo.mergeNotes(from: theirs) == .keptLocalLines, "\(name)")
+                #expect(try repo.note(on: commit) == "passed\nfailed\n", "\(name)")
+                #expect(try repo.note(on: other) == "kept\n", "\(name)")
+                let merge = try git.revParse(Repository.evidenceNotesRef)
+                #expect(try git.git("rev-parse", "\(merge)^2") == theirs.hex, "\(name): the push is a fast-forward of theirs")
+                #expect(try repo.mergeNotes(from: theirs) == .upToDate)
+            }
+        }
+    }
+
     /// A note git wrote under a fan-out path (`ab/cdef...`) on one side and flat on the other is
     /// read whole from both; the merged lines land where the local note is.
     @Test func fannedOutNotesMergeWithFlatOnes() throws {

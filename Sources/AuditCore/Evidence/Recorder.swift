@@ -131,6 +131,12 @@ public struct Recorder {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw RecordError.unreadableArtifact(path, "it is a directory; name the artifact file")
         }
+        // Only a regular file (a symbolic link is followed): a FIFO would block the read forever,
+        // and a device or /dev/stdin has no content anyone else can hash again.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw RecordError.unreadableArtifact(path, "it is not a regular file (a FIFO, device or socket); name the artifact file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw RecordError.missingArtifact(path) }
         defer { try? handle.close() }
         var hasher = StreamingSHA256()

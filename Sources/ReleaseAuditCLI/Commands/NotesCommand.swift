@@ -63,6 +63,7 @@ struct NotesOptions: ParsableArguments {
         case .created: return "fetched"
         case .fastForwarded: return "fast-forwarded"
         case .merged(let notes): return "merged (\(notes) note(s) gained lines)"
+        case .keptLocalLines: return "kept local lines the remote's newer notes dropped"
         }
     }
 }

@@ -20,9 +20,10 @@ struct VerifyCommand: ParsableCommand {
             object: a tag moved or re-created since the audit is FAILED.
             With --artifact (a file you downloaded) or --artifact-digest (an image), also that \
             the report gated exactly those artifacts: their SHA-256 is among the artifacts of the \
-            build evidence the gate verified (names are not compared). With --from-notes the \
-            newest trusted report that names them is read. --artifact needs --repo, so that the \
-            tag's current state is checked too.
+            build evidence the gate verified (names are not compared). With --from-notes it is \
+            the newest trusted report about the tag that must name them (an older PASSED report \
+            never outvotes a newer one). --artifact needs --repo, so that the tag's current \
+            state is checked too.
             Exit 0 only for a valid, PASSED report about that release that meets every check; 1 \
             otherwise; 2 if it cannot be read.
 
@@ -115,7 +116,7 @@ struct VerifyCommand: ParsableCommand {
                 }
                 source = report
             } else if let repository {
-                guard let found = try reportFromNotes(repository, keys: keys, threshold: threshold, artifacts: held) else { return false }
+                guard let found = try reportFromNotes(repository, keys: keys, threshold: threshold) else { return false }
                 (verified, source) = found
             } else {
                 throw ValidationError("name the report file, or pass --from-notes")
@@ -134,9 +135,10 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// The newest report about `release` in the note on the release commit that trusted auditor
-    /// keys signed (when `artifacts` are asked about, the newest that names them all, if any
-    /// does), and where it was read; nil (with the reason on stderr) when there is none.
-    private func reportFromNotes(_ repository: Repository, keys: [PublicKey], threshold: Int, artifacts: [Artifact]) throws
+    /// keys signed, and where it was read; nil (with the reason on stderr) when there is none.
+    /// Asking about artifacts does not change which report is judged: an older PASSED report
+    /// that names them must not outvote a newer FAILED one.
+    private func reportFromNotes(_ repository: Repository, keys: [PublicKey], threshold: Int) throws
         -> (ReportStatement.Verified, String)? {
         let tag = release.hasPrefix("refs/tags/") ? String(release.dropFirst("refs/tags/".count)) : release
         let commit: ObjectID
@@ -148,11 +150,7 @@ struct VerifyCommand: ParsableCommand {
         let stored = try StoredReports(keys: keys, threshold: threshold).read(notesOn: commit, in: repository)
             .filter { ($0.tag.hasPrefix("refs/tags/") ? String($0.tag.dropFirst("refs/tags/".count)) : $0.tag) == tag }
         let trusted = stored.compactMap { report in report.verified.map { ($0, report.source) } }
-        let naming = trusted.filter { candidate in
-            let gated = Set(candidate.0.report.artifacts.map { $0.sha256.lowercased() })
-            return artifacts.allSatisfy { gated.contains($0.sha256.lowercased()) }
-        }
-        guard let newest = (naming.isEmpty ? trusted : naming).max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
+        guard let newest = trusted.max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
             if let untrusted = stored.first {
                 Diagnostics.error("\(untrusted.source): a report about \(tag), but not signed by a trusted auditor key: \(untrusted.signatureProblem ?? "signature not accepted")")
             } else {
