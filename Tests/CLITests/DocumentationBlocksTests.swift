@@ -9,8 +9,9 @@ import Testing
 /// through `policy check`, and the guides' `keygen` blocks.
 @Suite struct DocumentationBlocksTests {
     /// The fenced blocks of a Markdown file with their language.
-    static func blocks(_ relative: String) throws -> [(language: String, text: String)] {
-        let text = try String(contentsOf: packageRoot.appendingPathComponent(relative), encoding: .utf8)
+    static func blocks(_ path: String, absolute: Bool = false) throws -> [(language: String, text: String)] {
+        let url = absolute ? URL(fileURLWithPath: path) : packageRoot.appendingPathComponent(path)
+        let text = try String(contentsOf: url, encoding: .utf8)
         var blocks: [(String, String)] = []
         var current: (String, [Substring])?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -138,6 +139,62 @@ import Testing
             }
         }
         #expect(checked >= 6, "the guides' policies were not found")
+    }
+
+    /// Every other `release-audit` command line in the README's and the guides' shell blocks, run
+    /// in the demo's world (`demo --dir`: a repository with releases, reports, keys and a policy,
+    /// linked in under the names the docs use), must run and judge: exit 0 or 1, never a usage
+    /// error or an input it cannot read. The blocks the tests above run whole are left out, as
+    /// are the benchmark and scale scripts (docs/performance.md), which take minutes.
+    @Test func everyOtherCommandInTheDocsRunsInTheDemosWorld() throws {
+        let directory = try TemporaryDirectory(prefix: "doc-commands")
+        let root = directory.url
+        var env = toolEnvironment(home: root)
+        let binaryDirectory = URL(fileURLWithPath: try releaseAuditBinary).deletingLastPathComponent().path
+        env["PATH"] = "\(binaryDirectory):\(env["PATH"] ?? "/usr/bin:/bin")"
+        let demo = try runProcess(try releaseAuditBinary, ["demo", "--dir", root.appendingPathComponent("demo").path], environment: env)
+        try #require(demo.status == 0, "\(demo.stderr)")
+        let world = root.appendingPathComponent("demo")
+        let work = world.appendingPathComponent("widget")
+        // The docs' names for the demo's files; an origin the notes commands can reach.
+        let links = ["release-policy.yml": "../release-policy.yml", "release.yml": "../release-policy.yml", "auditor.pub": "../keys/auditor.pub",
+                     "reports": "../reports", "keys": "../keys",
+                     ".release-audit/policy.yml": "../../release-policy.yml", ".release-audit/keys": "../../keys"]
+        try FileManager.default.createDirectory(at: work.appendingPathComponent(".release-audit"), withIntermediateDirectories: true)
+        for (name, target) in links {
+            try FileManager.default.createSymbolicLink(atPath: work.appendingPathComponent(name).path, withDestinationPath: target)
+        }
+        let origin = root.appendingPathComponent("origin.git").path
+        #expect(try runProcess("git", ["clone", "-q", "--bare", work.path, origin], environment: env).status == 0)
+        #expect(try runProcess("git", ["-C", work.path, "remote", "set-url", "origin", origin], environment: env).status == 0)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Downloads"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: world.appendingPathComponent("dist/widget-1.0.0.tar.gz"),
+                                        to: root.appendingPathComponent("Downloads/app.tar.gz"))
+
+        let covered = ["## Using it"]  // run whole by theReadmesUsingItRunsAsWritten
+        var ran = 0
+        for file in ["README.md", "docs/audit.md", "docs/github-actions.md", "docs/keys.md", "docs/policies.md", "docs/gitlab-ci.md"] {
+            var text = try String(contentsOf: packageRoot.appendingPathComponent(file), encoding: .utf8)
+            for heading in covered where text.contains(heading) {
+                // Drop the section's first block.
+                let parts = text.components(separatedBy: heading)
+                if let rest = parts.last, let start = rest.range(of: "```sh\n"), let end = rest[start.upperBound...].range(of: "\n```") {
+                    text = parts.dropLast().joined(separator: heading) + heading + rest[..<start.lowerBound] + rest[end.upperBound...]
+                }
+            }
+            try Data(text.utf8).write(to: root.appendingPathComponent("doc.md"))
+            for block in try Self.blocks(root.appendingPathComponent("doc.md").path, absolute: true) where block.language == "sh" {
+                let joined = block.text.replacingOccurrences(of: "\\\n", with: " ")
+                for line in joined.split(separator: "\n").map(String.init) where line.hasPrefix("release-audit ") {
+                    if line.contains(" keygen ") || line.contains("[") { continue }  // run above; a synopsis
+                    let command = line.replacingOccurrences(of: "v1.4.0", with: "v1.0.0").replacingOccurrences(of: "v3.0.0", with: "v1.0.0")
+                    let result = try runProcess("bash", ["--noprofile", "--norc", "-c", command], environment: env, currentDirectory: work, timeout: 120)
+                    #expect(result.status == 0 || result.status == 1, "\(file): \(command)\nexit \(result.status): \(result.stderr)")
+                    ran += 1
+                }
+            }
+        }
+        #expect(ran >= 7, "only \(ran) commands found")
     }
 
     @Test func theGuidesKeygenBlocksRunAsWritten() throws {

@@ -107,6 +107,8 @@ struct DemoCommand: ParsableCommand {
             keys: [keys/ci.pub]
           builder:
             keys: [keys/release.pub]
+          auditor:
+            keys: [keys/auditor.pub]
         tag:
           annotated: true
         rc:
