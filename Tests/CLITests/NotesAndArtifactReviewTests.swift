@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import TestSupport
 import Testing
@@ -73,6 +74,50 @@ import Testing
                                           "--artifact", artifact])
             #expect(result.status == 1, "\(artifact): \(result.stdout)")
         }
+    }
+
+    /// The PASSED report of a gate with `--notes`, re-signed by the trusted auditor key after
+    /// `change`, appended as the note's last line.
+    func appendReport(_ fixture: HardeningFixture, _ change: (inout AuditReport) -> Void) throws {
+        let loaded = try EvidenceSource.load(path: fixture.path("reports/passed.json"))
+        var report = try ReportStatement.verify(loaded[0], trustedKeys: [fixture.auditor.publicKey]).report
+        change(&report)
+        let line = String(decoding: try ReportStatement.sign(report, with: fixture.auditor).jsonData(), as: UTF8.self)
+        let commit = try fixture.git.revParse("v1.0.0^{commit}")
+        let note = try fixture.git.git("notes", "--ref=release-audit", "show", commit)
+        try fixture.write("note.txt", note + "\n" + line + "\n")
+        try fixture.git.git("notes", "--ref=release-audit", "add", "-f", "-F", fixture.path("note.txt"), commit)
+    }
+
+    func verifyFromNotes(_ fixture: HardeningFixture, _ extra: [String] = []) throws -> ProcessOutput {
+        try fixture.run(["verify", "--from-notes", "--release", "v1.0.0", "--repo", "widget", "--policy", "policy.yml"] + extra)
+    }
+
+    /// Second review, F1: a FAILED re-gate in the same second as the PASSED gate (auditedAt has
+    /// one-second resolution) lost to it, because the first line won the tie.
+    @Test func aFailedReportInTheSameSecondAsAPassedOneIsJudged() throws {
+        let fixture = try syncedRelease()
+        #expect(try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                 "--out", "reports/passed.json", "--notes"]).status == 0)
+        try appendReport(fixture) { $0.verdict = .failed }
+        for extra in [[], ["--artifact", "dist/a.bin"]] {
+            let result = try verifyFromNotes(fixture, extra)
+            #expect(result.status == 1, "\(extra): \(result.stdout)")
+            #expect(result.stdout.contains("verdict: FAILED"))
+        }
+    }
+
+    /// Second review, F2: a report dated in the future (an auditor runner's clock a day ahead)
+    /// outvoted every later report until the clock caught up.
+    @Test func aReportDatedInTheFutureIsNotJudgedTheNewest() throws {
+        let fixture = try syncedRelease()
+        #expect(try fixture.run(["gate", "--repo", "widget", "--release", "v1.0.0", "--policy", "policy.yml", "--key", "keys/auditor.key",
+                                 "--out", "reports/passed.json", "--notes"]).status == 0)
+        #expect(try verifyFromNotes(fixture).status == 0)
+        try appendReport(fixture) { $0.auditedAt = Timestamp.string(Date().addingTimeInterval(86_400)) }
+        let result = try verifyFromNotes(fixture, ["--artifact", "dist/a.bin"])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stderr.contains("in the future"), "\(result.stderr)")
     }
 
     /// Finding 3: a FIFO given as the artifact blocked `verify` (and `record build`) forever.

@@ -84,8 +84,9 @@ public struct ReportChoice: Sendable {
             r.verified.map { Trusted(stored: r, verified: $0, drift: TagDrift.outcome(of: $0.report, tag: tag)) }
         }
         let latestFirst = trusted.sorted { a, b in
-            let (da, db) = (Timestamp.date(a.report.auditedAt) ?? .distantPast, Timestamp.date(b.report.auditedAt) ?? .distantPast)
-            return da != db ? da > db : a.stored.sha256 < b.stored.sha256
+            if ReportRecency.isNewer(a.report, than: b.report) { return true }
+            if ReportRecency.isNewer(b.report, than: a.report) { return false }
+            return a.stored.sha256 < b.stored.sha256
         }
         let counts = { (r: AuditReport) in
             policy.acceptsReport(madeUnder: r.policy.sha256) && ReleaseAuditFacts.isOurs(r, expected: expectedRepository)

@@ -150,12 +150,17 @@ struct VerifyCommand: ParsableCommand {
         let stored = try StoredReports(keys: keys, threshold: threshold).read(notesOn: commit, in: repository)
             .filter { ($0.tag.hasPrefix("refs/tags/") ? String($0.tag.dropFirst("refs/tags/".count)) : $0.tag) == tag }
         let trusted = stored.compactMap { report in report.verified.map { ($0, report.source) } }
-        guard let newest = trusted.max(by: { $0.0.report.auditedAt < $1.0.report.auditedAt }) else {
+        guard let newest = trusted.max(by: { ReportRecency.isNewer($1.0.report, than: $0.0.report) }) else {
             if let untrusted = stored.first {
                 Diagnostics.error("\(untrusted.source): a report about \(tag), but not signed by a trusted auditor key: \(untrusted.signatureProblem ?? "signature not accepted")")
             } else {
                 Diagnostics.error("no report about \(tag) in the note on \(commit.short) (\(Repository.evidenceNotesRef)): fetch the notes (release-audit notes fetch), or pass the report file")
             }
+            return nil
+        }
+        if ReportRecency.isFromTheFuture(newest.0.report) {
+            // It would outvote every report made until this machine's clock catches up.
+            Diagnostics.error("\(newest.1): the newest trusted report about \(tag) is dated \(newest.0.report.auditedAt), in the future: a wrong clock on the auditor's runner, or a forgery; fix the clock and gate again")
             return nil
         }
         return newest
