@@ -25,6 +25,10 @@ if [[ -z "$ra" ]]; then
   fi
 fi
 [[ -x "$ra" ]] || die "no release-audit binary at $ra"
+# A binary restored from the cache still needs libgit2 on this runner.
+if command -v ldd >/dev/null 2>&1 && ldd "$ra" 2>/dev/null | grep -q "not found"; then
+  "$action_path/scripts/install-deps.sh" >&2
+fi
 
 # Newline-separated inputs as arrays; blank lines dropped.
 lines() { local line; while IFS= read -r line; do [[ -n "${line// }" ]] && printf '%s\n' "$line"; done <<<"${1:-}"; }
