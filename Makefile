@@ -30,6 +30,7 @@ test: deps
 	scripts/interop/check.sh
 	scripts/lint-workflows.sh
 	scripts/check-install.sh
+	scripts/check-doc-scripts.sh
 
 lint-workflows:
 	scripts/lint-workflows.sh
