@@ -55,25 +55,29 @@ enum Diagnostics {
             while value.contains(delimiter) { delimiter = "release_audit_\(UUID().uuidString)" }
             text += "\(name)<<\(delimiter)\n\(value)\n\(delimiter)\n"
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            warning("cannot append to GITHUB_OUTPUT at \(path)")
-            return
-        }
-        defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data(text.utf8))
+        append(text, toFileIn: "GITHUB_OUTPUT", at: path)
     }
 
     /// Appends Markdown to `$GITHUB_STEP_SUMMARY` when it is set; failures to write are warnings.
     static func appendStepSummary(_ markdown: String) {
         guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        append(markdown + "\n", toFileIn: "GITHUB_STEP_SUMMARY", at: path)
+    }
+
+    /// Appends to a file the runner named in `variable`. The throwing FileHandle calls, so a
+    /// failed write (a full disk, a directory) is a warning, not a crash.
+    private static func append(_ text: String, toFileIn variable: String, at path: String) {
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            warning("cannot append to GITHUB_STEP_SUMMARY at \(path)")
+            warning("cannot append to \(variable) at \(path)")
             return
         }
         defer { try? handle.close() }
-        handle.seekToEndOfFile()
-        handle.write(Data((markdown + "\n").utf8))
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            warning("cannot append to \(variable) at \(path): \(error.localizedDescription)")
+        }
     }
 }
 
