@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
@@ -31,6 +33,8 @@ let package = Package(
                 "GitFacts",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
@@ -50,7 +54,9 @@ let package = Package(
         // running the built binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitFactsTests", dependencies: ["GitFacts", "TestSupport"]),
-        .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AuditCoreTests",
+            dependencies: ["AuditCore", "TestSupport", .product(name: "X509", package: "swift-certificates")], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CLITests",
             dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport", .product(name: "Yams", package: "Yams")],

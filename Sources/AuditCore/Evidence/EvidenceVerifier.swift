@@ -59,21 +59,27 @@ public enum EvidenceVerifier {
             throw EvidenceError.unreadable(source: loaded.source,
                                            reason: "payloadType is '\(envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
         }
-        let statement: Statement
+        result.content = try readStatement(loaded, payload: payload)
+        return result
+    }
+
+    /// Reads a verified payload's statement: test, build or another predicate type.
+    ///
+    /// - Throws: `EvidenceError.malformedStatement` when the payload is not a well-formed statement.
+    public static func readStatement(_ loaded: LoadedEnvelope, payload: Data) throws -> VerifiedEvidence.Content {
         do {
-            statement = try Statement.parse(payload)
+            let statement = try Statement.parse(payload)
             switch statement.predicateType {
             case TestResultStatement.predicateType:
-                result.content = .test(try TestResultStatement.read(statement))
+                return .test(try TestResultStatement.read(statement))
             case ProvenanceStatement.predicateTypeV1, ProvenanceStatement.predicateTypeV02:
-                result.content = .build(try ProvenanceStatement.read(statement))
+                return .build(try ProvenanceStatement.read(statement))
             default:
-                result.content = .other(predicateType: statement.predicateType)
+                return .other(predicateType: statement.predicateType)
             }
         } catch {
             throw EvidenceError.malformedStatement(source: loaded.source, reason: String(describing: error))
         }
-        return result
     }
 
     static func describeFailure(_ envelope: DSSEEnvelope, _ v: DSSEVerification, trustedKeys: [PublicKey], threshold: Int) -> String {

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A Sigstore bundle read as evidence: verified offline, then (only if it verified) its statement
+/// read, and the commit the certificate names compared with the commit the statement names.
+public struct KeylessEvidence: Sendable {
+    public var source: String
+    public var sha256: String
+    /// What the bundle proves; nil when it does not verify.
+    public var signature: KeylessSignature?
+    /// The verified statement's content; nil unless the bundle verified.
+    public var content: VerifiedEvidence.Content?
+    /// Why this bundle cannot be trusted; nil when it verified and its commits agree.
+    public var problem: String?
+
+    /// Reads and verifies the bundle in a file.
+    ///
+    /// - Throws: `InputProblem` when the file is not a Sigstore bundle at all (exit 2); a bundle
+    ///   that does not verify is returned with its `problem` (a finding, exit 1).
+    public static func load(path: String, root: SigstoreTrustedRoot) throws -> KeylessEvidence {
+        let data = try EvidenceSource.readBounded(path: path)
+        let bundle: SigstoreBundle
+        do {
+            bundle = try SigstoreBundle(json: try StrictJSON.parse(data))
+        } catch {
+            throw InputProblem("\(path) is not a usable Sigstore bundle: \(error)")
+        }
+        var result = KeylessEvidence(source: path, sha256: sha256Hex(data))
+        do {
+            result.signature = try SigstoreBundleVerifier.verify(bundle, root: root)
+        } catch {
+            result.problem = error.description
+            return result
+        }
+        let loaded = LoadedEnvelope(source: path, bytes: data, sha256: result.sha256, envelope: bundle.envelope)
+        guard EvidenceVerifier.isInTotoPayloadType(bundle.envelope.payloadType) else {
+            throw InputProblem("\(path): payloadType is '\(bundle.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
+        }
+        result.content = try EvidenceVerifier.readStatement(loaded, payload: bundle.envelope.payload)
+        // The commit, witnessed twice: the certificate's source digest is the commit the workflow
+        // ran at; a statement about another commit is not this workflow's word about that commit.
+        let statementCommit: String?
+        switch result.content {
+        case .test(let r)?: statementCommit = r.commit.hex
+        case .build(let r)?: statementCommit = r.commit.hex
+        default: statementCommit = nil
+        }
+        if let statementCommit {
+            guard let digest = result.signature?.identity.sourceRepositoryDigest else {
+                result.problem = "the certificate names no source repository digest, so the statement's commit \(statementCommit) is not witnessed by the workflow"
+                return result
+            }
+            if digest.lowercased() != statementCommit {
+                result.problem = "the certificate was issued to a workflow at commit \(digest), but the statement names commit \(statementCommit)"
+            }
+        }
+        return result
+    }
+
+    public var isVerified: Bool { signature != nil && problem == nil }
+}
