@@ -8,12 +8,8 @@ import X509
 /// Keyless verification of real GitHub-made Sigstore bundles, read from `../shared/sigstore`
 /// (never copied into the repository). Skipped, with a message, where that folder is absent.
 @Suite struct SigstoreBundleTests {
-    static let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/sigstore")
-    static let available: Bool = {
-        let present = FileManager.default.fileExists(atPath: folder.appendingPathComponent("sigstore-js-2.1.0-bundle.json").path)
-        if !present { print("note: \(folder.path) is absent: the real Sigstore bundle tests are skipped") }
-        return present
-    }()
+    static let folder = SharedSigstore.folder
+    static let available = SharedSigstore.available
 
     static func bundle(_ name: String) throws -> SigstoreBundle {
         let data = try Data(contentsOf: folder.appendingPathComponent(name))

@@ -5,12 +5,8 @@ import TestSupport
 /// `verify-evidence --keyless` on the real GitHub-made bundles in `../shared/sigstore` (read
 /// from there, never copied): exit codes, the identity printed, and the docs' flags.
 @Suite struct KeylessVerifyEvidenceTests {
-    static let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/sigstore")
-    static let available: Bool = {
-        let present = FileManager.default.fileExists(atPath: folder.appendingPathComponent("sigstore-js-2.1.0-bundle.json").path)
-        if !present { print("note: \(folder.path) is absent: the keyless verify-evidence tests are skipped") }
-        return present
-    }()
+    static let folder = SharedSigstore.folder
+    static let available = SharedSigstore.available
 
     static func run(_ arguments: [String]) throws -> ProcessOutput {
         try runProcess(try releaseAuditBinary, ["verify-evidence"] + arguments)
