@@ -56,7 +56,10 @@ let package = Package(
         .testTarget(name: "GitFactsTests", dependencies: ["GitFacts", "TestSupport"]),
         .testTarget(
             name: "AuditCoreTests",
-            dependencies: ["AuditCore", "TestSupport", .product(name: "X509", package: "swift-certificates")], resources: [.copy("Fixtures")]),
+            dependencies: [
+                "AuditCore", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CLITests",
             dependencies: ["ReleaseAuditCLI", "AuditCore", "GitFacts", "TestSupport", .product(name: "Yams", package: "Yams")],

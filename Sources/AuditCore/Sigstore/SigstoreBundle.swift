@@ -53,6 +53,16 @@ public struct SigstoreBundle: Sendable {
         json["verificationMaterial"] != nil || (json["mediaType"]?.stringValue?.hasPrefix("application/vnd.dev.sigstore.bundle") ?? false)
     }
 
+    /// A bundle from its parts (tests build their own).
+    init(mediaType: String, certificates: [Certificate], leafDER: Data, entries: [LogEntry], hasTimestamps: Bool, envelope: DSSEEnvelope) {
+        self.mediaType = mediaType
+        self.certificates = certificates
+        self.leafDER = leafDER
+        self.entries = entries
+        self.hasTimestamps = hasTimestamps
+        self.envelope = envelope
+    }
+
     /// Parses a bundle; every field verification needs must be present and well formed.
     public init(json: JSONValue) throws(SigstoreError) {
         guard let mediaType = json["mediaType"]?.stringValue, Self.mediaTypes.contains(mediaType) else {
