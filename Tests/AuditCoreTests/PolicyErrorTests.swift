@@ -24,9 +24,9 @@ import Testing
         ("version: 1\nsource:\n  mode: same-tree\n",
          "policies/x.yml:3: source.mode: unknown key; allowed here: match, allowed_paths, require_descendant, branches, repository"),
         ("version: 1\ntrusted_keys:\n  tester:\n    key: [a.pem]\n",
-         "policies/x.yml:4: trusted_keys.tester.key: unknown key; allowed here: keys, threshold"),
+         "policies/x.yml:4: trusted_keys.tester.key: unknown key; allowed here: keys, threshold, identities"),
         ("version: 1\ntrusted_keys:\n  signer: {}\n",
-         "policies/x.yml:3: trusted_keys.signer: unknown key; allowed here: tester, builder, auditor, allow_shared_keys"),
+         "policies/x.yml:3: trusted_keys.signer: unknown key; allowed here: tester, builder, auditor, allow_shared_keys, trusted_roots"),
         ("version: 1\n<<: {a: 1}\n",
          "policies/x.yml:2: <<: unknown key; allowed here: version, source, test, build, trusted_keys, tag, rc, reports"),
         // Keys that are not plain scalars are refused before Yams reads them (PolicyHostileYAMLTests has more).

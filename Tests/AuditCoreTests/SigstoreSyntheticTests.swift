@@ -59,8 +59,10 @@ import X509
         func leaf(key: P256.Signing.PrivateKey, codeSigning: Bool = true, ca: Bool = false,
                   notBefore: Date? = nil, notAfter: Date? = nil,
                   issuerKey: P256.Signing.PrivateKey? = nil, issuerName: DistinguishedName? = nil,
-                  extraCritical: Bool = false) throws -> Certificate {
-            let san = "https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v1.0.0"
+                  extraCritical: Bool = false,
+                  san: String = "https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v1.0.0",
+                  digest: String = String(repeating: "ab", count: 20), repository: String? = nil, ref: String? = nil,
+                  issuer: String = "https://token.actions.githubusercontent.com", runner: String? = nil) throws -> Certificate {
             return try Certificate(
                 version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
                 notValidBefore: notBefore ?? start - 60, notValidAfter: notAfter ?? start + 540,
@@ -70,8 +72,11 @@ import X509
                     if ca { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)) }
                     try ExtendedKeyUsage(codeSigning ? [.codeSigning] : [.serverAuth])
                     Critical(SubjectAlternativeNames([.uniformResourceIdentifier(san)]))
-                    Certificate.Extension(oid: FulcioIdentity.oid(8), critical: false, value: try Self.utf8("https://token.actions.githubusercontent.com"))
-                    Certificate.Extension(oid: FulcioIdentity.oid(13), critical: false, value: try Self.utf8(String(repeating: "ab", count: 20)))
+                    Certificate.Extension(oid: FulcioIdentity.oid(8), critical: false, value: try Self.utf8(issuer))
+                    Certificate.Extension(oid: FulcioIdentity.oid(13), critical: false, value: try Self.utf8(digest))
+                    if let repository { Certificate.Extension(oid: FulcioIdentity.oid(12), critical: false, value: try Self.utf8(repository)) }
+                    if let ref { Certificate.Extension(oid: FulcioIdentity.oid(14), critical: false, value: try Self.utf8(ref)) }
+                    if let runner { Certificate.Extension(oid: FulcioIdentity.oid(11), critical: false, value: try Self.utf8(runner)) }
                     if extraCritical { Certificate.Extension(oid: FulcioIdentity.oid(99), critical: true, value: try Self.utf8("x")) }
                 },
                 issuerPrivateKey: .init(issuerKey ?? intermediateKey))
@@ -79,8 +84,8 @@ import X509
 
         /// A bundle signed with `key` under `leaf`, logged (intoto 0.0.2, SET, no proof) at `time`.
         func bundle(leaf: Certificate, key: P256.Signing.PrivateKey, time: Date? = nil,
-                    extra: [Certificate] = [], logSigner: P256.Signing.PrivateKey? = nil) throws -> SigstoreBundle {
-            let payload = Data(#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"https://example.test/x","predicate":{}}"#.utf8)
+                    extra: [Certificate] = [], logSigner: P256.Signing.PrivateKey? = nil,
+                    payload: Data = Data(#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"https://example.test/x","predicate":{}}"#.utf8)) throws -> SigstoreBundle {
             let envelopeSig = Data(try key.signature(for: PAE.encode(payloadType: DSSEEnvelope.inTotoPayloadType, payload: payload)).derRepresentation)
             var serializer = DER.Serializer()
             try serializer.serialize(leaf)
@@ -112,6 +117,56 @@ import X509
         }
     }
 
+    /// The bundle in its JSON form (v0.3, one certificate), as a file holds it.
+    static func json(_ bundle: SigstoreBundle) -> Data {
+        let entry = bundle.entries[0]
+        let object: [String: Any] = [
+            "mediaType": bundle.mediaType,
+            "verificationMaterial": [
+                "certificate": ["rawBytes": bundle.leafDER.base64EncodedString()],
+                "tlogEntries": [[
+                    "logIndex": String(entry.logIndex), "logId": ["keyId": entry.logID.base64EncodedString()],
+                    "kindVersion": ["kind": entry.kind, "version": entry.version],
+                    "integratedTime": String(entry.integratedTime),
+                    "inclusionPromise": ["signedEntryTimestamp": entry.signedEntryTimestamp?.base64EncodedString() ?? ""],
+                    "canonicalizedBody": entry.canonicalizedBody.base64EncodedString(),
+                ]],
+            ],
+            "dsseEnvelope": [
+                "payload": bundle.envelope.payload.base64EncodedString(), "payloadType": bundle.envelope.payloadType,
+                "signatures": bundle.envelope.signatures.map { ["sig": $0.sig.base64EncodedString()] },
+            ],
+        ]
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+}
+
+extension SigstoreSyntheticTests.Instance {
+    /// The instance's trusted_root.json.
+    var trustedRootJSON: Data {
+        func der(_ c: Certificate) -> String {
+            var serializer = DER.Serializer()
+            try! serializer.serialize(c)
+            return Data(serializer.serializedBytes).base64EncodedString()
+        }
+        let logDER = Data(logKey.publicKey.derRepresentation)
+        let object: [String: Any] = [
+            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            "tlogs": [[
+                "baseUrl": "https://rekor.example.test", "hashAlgorithm": "SHA2_256",
+                "publicKey": ["rawBytes": logDER.base64EncodedString(), "keyDetails": "PKIX_ECDSA_P256_SHA_256"],
+                "logId": ["keyId": Data(SHA256.hash(data: logDER)).base64EncodedString()],
+            ]],
+            "certificateAuthorities": [[
+                "uri": "https://fulcio.example.test",
+                "certChain": ["certificates": [["rawBytes": der(intermediate)], ["rawBytes": der(root)]]],
+            ]],
+        ]
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+}
+
+extension SigstoreSyntheticTests {
     @Test func aWellMadeBundleOfOurOwnInstanceVerifiesAndOnlyWithItsRoot() throws {
         let instance = try Instance()
         let key = P256.Signing.PrivateKey()

@@ -16,6 +16,9 @@ public struct LoadedEnvelope: Sendable {
     /// Lowercase hex SHA-256 of `bytes`: how reports name their inputs.
     public var sha256: String
     public var envelope: DSSEEnvelope
+    /// The Sigstore bundle the envelope came in, when it came in one with a Fulcio certificate:
+    /// it is then verified keylessly for roles that trust identities.
+    public var bundle: SigstoreBundle? = nil
 }
 
 /// Reads evidence envelopes from files (single envelopes and `.intoto.jsonl` bundles) and git notes.
@@ -35,22 +38,24 @@ public enum EvidenceSource {
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         if lines.filter({ !isBlank($0) }).count <= 1 {
             do {
-                let envelope = try envelope(from: data)
-                return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
+                return [try loaded(source: path, bytes: data)]
             } catch {
                 throw EvidenceError.unreadable(source: path, reason: String(describing: error))
             }
         }
-        if let envelope = try? envelope(from: data) {
-            return [LoadedEnvelope(source: path, bytes: data, sha256: sha256Hex(data), envelope: envelope)]
-        }
+        if let whole = try? loaded(source: path, bytes: data) { return [whole] }
         return try parseLines(lines, source: path)
     }
 
     /// Reads one DSSE envelope, or the `dsseEnvelope` of a Sigstore bundle (as GitHub's
-    /// attest-build-provenance writes them). Only the envelope's signature is checked later, against
-    /// keys the user trusts; the bundle's certificate chain and transparency log are not validated.
+    /// attest-build-provenance writes them).
     public static func envelope(from data: Data) throws -> DSSEEnvelope {
+        try parse(data).envelope
+    }
+
+    /// Reads one DSSE envelope, or a Sigstore bundle and its envelope. A bundle that does not
+    /// parse as a keyless one (signed with a public key, say) is returned as its envelope alone.
+    static func parse(_ data: Data) throws -> (envelope: DSSEEnvelope, bundle: SigstoreBundle?) {
         guard data.count <= DSSEEnvelope.maxEnvelopeSize else {
             throw EnvelopeError.tooLarge(size: data.count, limit: DSSEEnvelope.maxEnvelopeSize)
         }
@@ -61,9 +66,15 @@ public enum EvidenceSource {
             throw EnvelopeError.notJSON(String(describing: error))
         }
         if value["payload"] == nil, let inner = value["dsseEnvelope"] {
-            return try DSSEEnvelope(json: inner)
+            let envelope = try DSSEEnvelope(json: inner)
+            return (envelope, try? SigstoreBundle(json: value))
         }
-        return try DSSEEnvelope(json: value)
+        return (try DSSEEnvelope(json: value), nil)
+    }
+
+    static func loaded(source: String, bytes: Data) throws -> LoadedEnvelope {
+        let parsed = try parse(bytes)
+        return LoadedEnvelope(source: source, bytes: bytes, sha256: sha256Hex(bytes), envelope: parsed.envelope, bundle: parsed.bundle)
     }
 
     /// Reads the envelopes stored (one per line) in a git note on a commit; any unreadable line is an error.
@@ -93,11 +104,12 @@ public enum EvidenceSource {
             if isBlank(bytes) { continue }
             let source = "notes:\(commit.hex)#\(index + 1)"
             do {
-                let envelope = try envelope(from: bytes)
+                let entry = try loaded(source: source, bytes: bytes)
+                let envelope = entry.envelope
                 // A gate's own report stored beside the evidence is not evidence.
                 if envelope.payloadType == DSSEEnvelope.inTotoPayloadType,
                    (try? Statement.parse(envelope.payload))?.predicateType == AuditReport.predicateType { continue }
-                result.envelopes.append(LoadedEnvelope(source: source, bytes: bytes, sha256: sha256Hex(bytes), envelope: envelope))
+                result.envelopes.append(entry)
             } catch {
                 result.unreadable.append((source, String(describing: error)))
             }
@@ -111,9 +123,7 @@ public enum EvidenceSource {
         for (index, line) in lines.enumerated() where !isBlank(line) {
             let trimmed = line.last == 0x0D ? line.dropLast() : line
             do {
-                let envelope = try envelope(from: Data(trimmed))
-                result.append(LoadedEnvelope(source: "\(source)#\(index + 1)", bytes: Data(trimmed),
-                                             sha256: sha256Hex(Data(trimmed)), envelope: envelope))
+                result.append(try loaded(source: "\(source)#\(index + 1)", bytes: Data(trimmed)))
             } catch {
                 throw EvidenceError.unreadable(source: "\(source) line \(index + 1)", reason: String(describing: error))
             }

@@ -16,9 +16,17 @@ public struct VerifiedEvidence: Sendable {
     public var content: Content?
     /// Why this evidence cannot be used (signature, trust or threshold); nil when it verified.
     public var problem: String?
+    /// What a keyless bundle proved (identity, log entry), when it was verified keylessly.
+    public var keyless: KeylessSignature? = nil
 
     /// The key ids of the distinct trusted keys whose signatures verified.
     public var signerKeyIDs: [String] { verification.acceptedKeys.map(\.keyID) }
+
+    /// Who signed, for people: key id prefixes, or the workflow a keyless certificate names.
+    public var signerNames: [String] {
+        if let keyless { return ["workflow " + (keyless.identity.subjectAlternativeName ?? "(no SAN)")] }
+        return signerKeyIDs.map { String($0.prefix(12)) }
+    }
     /// Whether the signature checks passed (threshold of distinct trusted keys met).
     public var isVerified: Bool { problem == nil }
 
@@ -40,6 +48,19 @@ public enum EvidenceVerifier {
     /// The payload types release-audit reads (the in-toto ones; consumers rely on predicateType).
     public static func isInTotoPayloadType(_ type: String) -> Bool {
         type == DSSEEnvelope.inTotoPayloadType || (type.hasPrefix("application/vnd.in-toto.") && type.hasSuffix("+json"))
+    }
+
+    /// Verifies one envelope for a role: a keyless Sigstore bundle against the role's trusted
+    /// identities (when it has any), anything else against the role's keys and threshold.
+    public static func verify(_ loaded: LoadedEnvelope, role: Role, trust: TrustStore) throws -> VerifiedEvidence {
+        if let bundle = loaded.bundle, !trust.identities(for: role).isEmpty {
+            return try verifyKeyless(loaded, bundle: bundle, role: role, trust: trust)
+        }
+        var result = try verify(loaded, trustedKeys: trust.keys(for: role), threshold: trust.threshold(for: role))
+        if loaded.bundle != nil, let problem = result.problem {
+            result.problem = problem + "; it is a keyless Sigstore bundle: list the workflow that signs it in trusted_keys.\(role.rawValue).identities"
+        }
+        return result
     }
 
     /// Verifies one envelope, then (only if it verified) parses exactly the verified bytes.

@@ -44,18 +44,29 @@ public struct GateEvidence: Sendable {
     public var problems: [Item] { items.filter { $0.problem != nil } }
 }
 
-/// Trusted keys and thresholds per role.
+/// Trusted keys, thresholds and keyless identities per role, and the Sigstore root bundles chain to.
 public struct TrustStore: Sendable {
     public var keys: [Role: [PublicKey]]
     public var thresholds: [Role: Int]
+    /// Keyless signers per role (Sigstore bundles with a Fulcio certificate).
+    public var identities: [Role: [Policy.TrustedIdentity]]
+    /// The CAs and logs a keyless bundle must chain to and be logged in.
+    public var sigstoreRoot: SigstoreTrustedRoot
+    /// Whether one signer may hold two roles (`trusted_keys.allow_shared_keys`).
+    public var allowSharedKeys: Bool
 
-    public init(keys: [Role: [PublicKey]], thresholds: [Role: Int]) {
+    public init(keys: [Role: [PublicKey]], thresholds: [Role: Int], identities: [Role: [Policy.TrustedIdentity]] = [:],
+                sigstoreRoot: SigstoreTrustedRoot = .publicGood, allowSharedKeys: Bool = false) {
         self.keys = keys
         self.thresholds = thresholds
+        self.identities = identities
+        self.sigstoreRoot = sigstoreRoot
+        self.allowSharedKeys = allowSharedKeys
     }
 
     public func keys(for role: Role) -> [PublicKey] { keys[role] ?? [] }
     public func threshold(for role: Role) -> Int { max(1, thresholds[role] ?? 1) }
+    public func identities(for role: Role) -> [Policy.TrustedIdentity] { identities[role] ?? [] }
 }
 
 /// Reads and verifies the gate's evidence from files or git notes.
@@ -73,12 +84,12 @@ public enum GateEvidenceCollector {
         for (paths, role) in [(test, Role.tester), (build, Role.builder)] {
             for path in paths {
                 for loaded in try EvidenceSource.load(path: path) {
-                    let v = try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: role), threshold: trust.threshold(for: role))
+                    let v = try EvidenceVerifier.verify(loaded, role: role, trust: trust)
                     // A file given for the wrong kind (checked with either role's keys, so the message
                     // names the mix-up; it is refused, never used as the other kind).
                     let other: Role = role == .tester ? .builder : .tester
                     let asOther = v.isVerified ? v
-                        : try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: other), threshold: trust.threshold(for: other))
+                        : try EvidenceVerifier.verify(loaded, role: other, trust: trust)
                     if asOther.isVerified {
                         if role == .tester, asOther.buildRecord != nil {
                             throw InputProblem("\(loaded.source) holds build provenance: pass it with --build-evidence")
@@ -126,14 +137,15 @@ public enum GateEvidenceCollector {
 
     /// Verifies a note's envelope as test evidence (tester keys), else as build evidence (builder keys).
     static func classify(_ loaded: LoadedEnvelope, trust: TrustStore) throws -> GateEvidence.Item {
-        let asTest = try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: .tester), threshold: trust.threshold(for: .tester))
+        let asTest = try EvidenceVerifier.verify(loaded, role: .tester, trust: trust)
         if asTest.isVerified, asTest.testRecord != nil { return item(asTest, role: .tester, expected: .tester) }
-        let asBuild = try EvidenceVerifier.verify(loaded, trustedKeys: trust.keys(for: .builder), threshold: trust.threshold(for: .builder))
+        let asBuild = try EvidenceVerifier.verify(loaded, role: .builder, trust: trust)
         if asBuild.isVerified, asBuild.buildRecord != nil { return item(asBuild, role: .builder, expected: .builder) }
         if asTest.isVerified { return item(asTest, role: .tester, expected: .tester) }
         if asBuild.isVerified { return item(asBuild, role: .builder, expected: .builder) }
         var unverified = GateEvidence.Item(verified: asTest, role: nil, problem: nil)
         unverified.problem = "does not verify as test evidence (tester keys) nor as build evidence (builder keys): \(asTest.problem ?? "")"
+            + (asBuild.problem.map { $0 == asTest.problem ? "" : "; as build evidence: \($0)" } ?? "")
         return unverified
     }
 

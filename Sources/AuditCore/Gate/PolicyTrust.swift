@@ -18,7 +18,7 @@ extension TrustStore {
     ///
     /// - Throws: `InputProblem` when a key the policy names cannot be loaded, or a key holds two roles.
     public static func from(policy: LoadedPolicy, extraKeys: [Role: [PublicKey]] = [:],
-                            signingKeys: [PublicKey] = []) throws -> TrustStore {
+                            signingKeys: [PublicKey] = [], extraRoots: [String] = []) throws -> TrustStore {
         var keys: [Role: [PublicKey]] = [:]
         var thresholds: [Role: Int] = [:]
         for role in Role.allCases {
@@ -39,8 +39,13 @@ extension TrustStore {
             keys[role] = roleKeys
             thresholds[role] = trust.threshold
         }
-        let store = TrustStore(keys: keys, thresholds: thresholds)
-        if !policy.policy.trustedKeys.allowSharedKeys {
+        let trusted = policy.policy.trustedKeys
+        var root = SigstoreTrustedRoot.publicGood
+        for path in trusted.trustedRoots + extraRoots { root = root.adding(try SigstoreTrustedRoot.load(path: path)) }
+        let identities = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, trusted[$0].identities) })
+        let store = TrustStore(keys: keys, thresholds: thresholds, identities: identities, sigstoreRoot: root,
+                               allowSharedKeys: trusted.allowSharedKeys)
+        if !trusted.allowSharedKeys {
             try store.checkRolesApart(signingKeys: signingKeys)
         }
         return store
@@ -55,6 +60,17 @@ extension TrustStore {
                     throw InputProblem("key \(key.keyID.prefix(16)) is trusted as both \(other.rawValue) and \(role.rawValue): give each role its own key (release-audit keygen), or set trusted_keys.allow_shared_keys: true in the policy if that is intended")
                 }
                 roleOf[key.keyID] = role
+            }
+        }
+        // The same keyless identity in two roles collapses them as one key would. (Patterns that
+        // merely overlap are caught per bundle: one matching both roles is refused.)
+        var identityRole: [Policy.TrustedIdentity: Role] = [:]
+        for role in Role.allCases {
+            for identity in identities(for: role) {
+                if let other = identityRole[identity], other != role {
+                    throw InputProblem("the identity \(identity.san) is trusted as both \(other.rawValue) and \(role.rawValue): give each role its own workflow, or set trusted_keys.allow_shared_keys: true in the policy if that is intended")
+                }
+                identityRole[identity] = role
             }
         }
         for key in signingKeys {

@@ -180,16 +180,52 @@ extension Policy {
         case pem(String)
     }
 
-    /// The keys trusted for one role, and how many of them must have signed.
+    /// A keyless signer trusted for a role: who the Fulcio certificate of a Sigstore bundle must
+    /// name. Every field that is set must match; `issuer` and `san` always are.
+    public struct TrustedIdentity: Sendable, Hashable {
+        /// `issuer`: the OIDC issuer, exactly (`https://token.actions.githubusercontent.com`).
+        public var issuer: String
+        /// `san`: the certificate's subject alternative name, for GitHub Actions the workflow
+        /// (`https://github.com/ORG/REPO/.github/workflows/release.yml@refs/tags/v*`), as an
+        /// `IdentityPattern`.
+        public var san: IdentityPattern
+        /// `source_repository`: the source repository URI (Fulcio extension 12), exactly.
+        public var sourceRepository: String?
+        /// `source_ref`: the source repository ref (extension 14), as an `IdentityPattern`.
+        public var sourceRef: IdentityPattern?
+        /// `build_signer`: the build signer URI (extension 9), as an `IdentityPattern`.
+        public var buildSigner: IdentityPattern?
+        /// `build_signer_digest`: the build signer digest (extension 10), exactly.
+        public var buildSignerDigest: String?
+        /// `runner_environment`: `github-hosted` or `self-hosted` (extension 11), exactly.
+        public var runnerEnvironment: String?
+
+        public init(issuer: String, san: IdentityPattern, sourceRepository: String? = nil, sourceRef: IdentityPattern? = nil,
+                    buildSigner: IdentityPattern? = nil, buildSignerDigest: String? = nil, runnerEnvironment: String? = nil) {
+            self.issuer = issuer
+            self.san = san
+            self.sourceRepository = sourceRepository
+            self.sourceRef = sourceRef
+            self.buildSigner = buildSigner
+            self.buildSignerDigest = buildSignerDigest
+            self.runnerEnvironment = runnerEnvironment
+        }
+    }
+
+    /// The keys and keyless identities trusted for one role, and how many keys must have signed.
     public struct RoleTrust: Sendable, Equatable {
         /// `keys`; default empty.
         public var keys: [TrustedKey]
-        /// `threshold`: how many distinct trusted keys must have signed; default 1.
+        /// `threshold`: how many distinct trusted keys must have signed; default 1. A keyless
+        /// bundle carries one signature, so it is accepted only where the threshold is 1.
         public var threshold: Int
+        /// `identities`: keyless signers (Sigstore bundles with a Fulcio certificate); default empty.
+        public var identities: [TrustedIdentity]
 
-        public init(keys: [TrustedKey] = [], threshold: Int = 1) {
+        public init(keys: [TrustedKey] = [], threshold: Int = 1, identities: [TrustedIdentity] = []) {
             self.keys = keys
             self.threshold = threshold
+            self.identities = identities
         }
     }
 
@@ -201,13 +237,17 @@ extension Policy {
         /// `allow_shared_keys`: one key may be trusted for more than one role; default false, so a
         /// key that signs test evidence can never also pass for a build record or a report.
         public var allowSharedKeys: Bool
+        /// `trusted_roots`: Sigstore `trusted_root.json` files (absolute paths) trusted besides the
+        /// built-in public-good root, e.g. GitHub's own instance or a private one; default empty.
+        public var trustedRoots: [String]
 
         public init(tester: RoleTrust = RoleTrust(), builder: RoleTrust = RoleTrust(), auditor: RoleTrust = RoleTrust(),
-                    allowSharedKeys: Bool = false) {
+                    allowSharedKeys: Bool = false, trustedRoots: [String] = []) {
             self.tester = tester
             self.builder = builder
             self.auditor = auditor
             self.allowSharedKeys = allowSharedKeys
+            self.trustedRoots = trustedRoots
         }
 
         /// The trust for a role.

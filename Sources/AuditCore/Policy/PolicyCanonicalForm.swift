@@ -36,6 +36,12 @@ extension Policy {
                     }
                 })),
                 ("threshold", .int(trust.threshold)),
+                ("identities", .list(trust.identities.map { id in
+                .map([("issuer", .string(id.issuer)), ("san", .string(id.san.pattern))]
+                    + [("source_repository", id.sourceRepository), ("source_ref", id.sourceRef?.pattern),
+                       ("build_signer", id.buildSigner?.pattern), ("build_signer_digest", id.buildSignerDigest),
+                       ("runner_environment", id.runnerEnvironment)].compactMap { k, v in v.map { (k, .string($0)) } })
+                })),
             ])
         }
         return [
@@ -64,7 +70,7 @@ extension Policy {
                 ("max_age", optional(build.maxAge?.description)),
             ])),
             ("trusted_keys", .map(Role.allCases.map { ($0.rawValue, keys(trustedKeys[$0])) }
-                + [("allow_shared_keys", .bool(trustedKeys.allowSharedKeys))])),
+                + [("allow_shared_keys", .bool(trustedKeys.allowSharedKeys)), ("trusted_roots", strings(trustedKeys.trustedRoots))])),
             ("tag", .map([
                 ("prefix", .string(tag.prefix)),
                 ("pattern", .string(tag.pattern.pattern)),

@@ -90,19 +90,34 @@ struct PolicyReader {
     }
 
     private func readTrustedKeys(_ node: Node) throws -> Policy.TrustedKeys {
-        let section = try mapping(node, at: "trusted_keys", keys: Role.allCases.map(\.rawValue) + ["allow_shared_keys"])
+        let section = try mapping(node, at: "trusted_keys", keys: Role.allCases.map(\.rawValue) + ["allow_shared_keys", "trusted_roots"])
         var keys = Policy.TrustedKeys()
         for role in Role.allCases {
-            try section.read(role.rawValue) { node, key in keys[role] = try readRoleTrust(node, at: key) }
+            try section.read(role.rawValue) { node, key in keys[role] = try readRoleTrust(node, at: key, role: role) }
         }
         try section.read("allow_shared_keys") { keys.allowSharedKeys = try bool($0, $1) }
+        try section.read("trusted_roots") { node, key in
+            keys.trustedRoots = try strings(node, key).map { item in
+                guard !item.value.isEmpty else { throw invalid(item.node, item.key, "expected a trusted_root.json path, found an empty string") }
+                return resolve(item.value)
+            }
+        }
         return keys
     }
 
-    private func readRoleTrust(_ node: Node, at path: String) throws -> Policy.RoleTrust {
-        let section = try mapping(node, at: path, keys: ["keys", "threshold"])
+    private func readRoleTrust(_ node: Node, at path: String, role: Role) throws -> Policy.RoleTrust {
+        let section = try mapping(node, at: path, keys: ["keys", "threshold", "identities"])
         var trust = Policy.RoleTrust()
         try section.read("keys") { node, key in trust.keys = try strings(node, key).map(trustedKey) }
+        try section.read("identities") { node, key in
+            guard case .sequence(let items) = node else {
+                throw invalid(node, key, "expected a list of identities (each with issuer and san), found \(describe(node))")
+            }
+            guard role != .auditor || items.isEmpty else {
+                throw invalid(node, key, "reports are signed with the gate's own key (--key); keyless identities are for the tester and builder roles")
+            }
+            trust.identities = try items.enumerated().map { try identity($1, at: "\(key)[\($0)]") }
+        }
         try section.read("threshold") { node, key in
             guard case .scalar(let s) = node, node.tagName == .int, let n = Int(s.string), n >= 1 else {
                 throw invalid(node, key, "expected a whole number of at least 1, found \(describe(node))")
@@ -279,6 +294,52 @@ struct PolicyReader {
             throw invalid(node, key, "the URL holds credentials; write it without a user name or token")
         }
         return url
+    }
+
+    /// One keyless identity: `issuer` and `san` required, the Fulcio extension fields optional.
+    private func identity(_ node: Node, at path: String) throws -> Policy.TrustedIdentity {
+        let fields = ["issuer", "san", "source_repository", "source_ref", "build_signer", "build_signer_digest", "runner_environment"]
+        let section = try mapping(node, at: path, keys: fields)
+        func text(_ name: String) throws -> String? {
+            var value: String?
+            try section.read(name) { node, key in
+                let s = try string(node, key)
+                guard !s.isEmpty, !s.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+                    throw invalid(node, key, "expected a value without spaces, found \(describe(node))")
+                }
+                value = s
+            }
+            return value
+        }
+        func pattern(_ name: String, url: Bool) throws -> IdentityPattern? {
+            guard let value = try text(name) else { return nil }
+            do {
+                return try IdentityPattern(value, url: url)
+            } catch {
+                throw invalid(section[name]!.value, "\(path).\(name)", error.description)
+            }
+        }
+        guard let issuer = try text("issuer") else {
+            throw PolicyError.invalid(file: file, line: section.line, key: "\(path).issuer", message: "missing; name the OIDC issuer, e.g. https://token.actions.githubusercontent.com")
+        }
+        guard let san = try pattern("san", url: true) else {
+            throw PolicyError.invalid(file: file, line: section.line, key: "\(path).san", message: "missing; name the workflow, e.g. https://github.com/ORG/REPO/.github/workflows/release.yml@refs/tags/v*")
+        }
+        if issuer.contains("*") {
+            throw invalid(section["issuer"]!.value, "\(path).issuer", "the issuer is matched exactly; a wildcard is not allowed")
+        }
+        return Policy.TrustedIdentity(
+            issuer: issuer, san: san, sourceRepository: try text("source_repository"),
+            sourceRef: try pattern("source_ref", url: false), buildSigner: try pattern("build_signer", url: true),
+            buildSignerDigest: try text("build_signer_digest"), runnerEnvironment: try text("runner_environment"))
+    }
+
+    /// A path resolved against the policy file's directory (absolute paths as they are).
+    private func resolve(_ path: String) -> String {
+        let url = path.hasPrefix("/")
+            ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: baseDirectory, isDirectory: true).appendingPathComponent(path)
+        return url.standardizedFileURL.path
     }
 
     /// An inline PEM text, or a path resolved against the policy file's directory.

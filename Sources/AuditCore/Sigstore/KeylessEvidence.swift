@@ -36,22 +36,8 @@ public struct KeylessEvidence: Sendable {
             throw InputProblem("\(path): payloadType is '\(bundle.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
         }
         result.content = try EvidenceVerifier.readStatement(loaded, payload: bundle.envelope.payload)
-        // The commit, witnessed twice: the certificate's source digest is the commit the workflow
-        // ran at; a statement about another commit is not this workflow's word about that commit.
-        let statementCommit: String?
-        switch result.content {
-        case .test(let r)?: statementCommit = r.commit.hex
-        case .build(let r)?: statementCommit = r.commit.hex
-        default: statementCommit = nil
-        }
-        if let statementCommit {
-            guard let digest = result.signature?.identity.sourceRepositoryDigest else {
-                result.problem = "the certificate names no source repository digest, so the statement's commit \(statementCommit) is not witnessed by the workflow"
-                return result
-            }
-            if digest.lowercased() != statementCommit {
-                result.problem = "the certificate was issued to a workflow at commit \(digest), but the statement names commit \(statementCommit)"
-            }
+        if let identity = result.signature?.identity {
+            result.problem = witnessProblem(result.content, identity)
         }
         return result
     }

@@ -64,6 +64,9 @@ struct GateCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: .hidden)
     var trustedKey: [String] = []
 
+    @Option(name: .customLong("trusted-root"), help: ArgumentHelp("A Sigstore trusted_root.json trusted for keyless evidence besides the built-in public-good root (like the policy's trusted_keys.trusted_roots).", valueName: "file"))
+    var trustedRoots: [String] = []
+
     @Option(help: ArgumentHelp("The key that signs the report: a PEM file (mode 0600) or env:NAME.", valueName: "key"))
     var key: String
 
@@ -120,7 +123,7 @@ struct GateCommand: ParsableCommand {
                 .tester: try testerKey.map { try PublicKey.load(from: $0) },
                 .builder: try builderKey.map { try PublicKey.load(from: $0) },
             ]
-            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys, signingKeys: [signer.publicKey])
+            let trust = try TrustStore.from(policy: loadedPolicy, extraKeys: extraKeys, signingKeys: [signer.publicKey], extraRoots: trustedRoots)
             let repo = try repository.open()
             let path = reportPath
             try ReportFile.checkLocation(path)

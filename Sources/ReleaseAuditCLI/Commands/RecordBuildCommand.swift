@@ -45,7 +45,7 @@ struct RecordBuildCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let signer = try SigningKey.load(from: options.key)
+            let signer = try options.loadSigner()
             let artifacts = try artifact.map(Recorder.parseArtifact) + artifactFile.map(Recorder.artifact(file:))
 
             let (repo, recorder, source, ci) = try options.prepare()

@@ -47,7 +47,7 @@ struct RecordTestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             // Read every input before touching the repository or writing anything.
-            let signer = try SigningKey.load(from: options.key)
+            let signer = try options.loadSigner()
             let report = junit.isEmpty ? nil : JUnitReport.merge(try junit.map { try JUnitReport.parse(contentsOf: $0) })
             let outcome = report?.outcome ?? TestOutcome(rawValue: result?.uppercased() ?? "") ?? .failed
 

@@ -11,7 +11,10 @@ struct RecordOptions: ParsableArguments {
     var rev: String = "HEAD"
 
     @Option(help: ArgumentHelp("The signing key: a PKCS#8 PEM file (mode 0600), or env:NAME for a PEM in an environment variable.", valueName: "key"))
-    var key: String
+    var key: String?
+
+    @Flag(help: "Write the unsigned in-toto statement instead (to --out), for a keyless signer such as actions/attest to sign; no --key.")
+    var statementOnly = false
 
     @Option(help: ArgumentHelp("Write the signed envelope to this file ('-' for stdout). Never replaces a file without --force.", valueName: "file"))
     var out: String?
@@ -32,9 +35,16 @@ struct RecordOptions: ParsableArguments {
     var repositoryURI: String?
 
     func validate() throws {
+        if statementOnly {
+            if key != nil { throw ValidationError("--statement-only writes an unsigned statement: leave out --key (actions/attest or another keyless signer signs it)") }
+            if notes { throw ValidationError("--statement-only cannot go to the notes: an unsigned statement is not evidence; sign it, then store the bundle") }
+            if out == nil { throw ValidationError("--statement-only needs --out FILE (or --out - for stdout)") }
+        } else if key == nil {
+            throw ValidationError("missing --key: the key that signs the record (or --statement-only for an unsigned statement)")
+        }
         if out == nil && !notes { throw ValidationError("say where the record goes: --out FILE and/or --notes") }
         if out == "" { throw ValidationError("--out needs a file name") }
-        try OutputGuard.refuse(outputs: [("--out", out)], inputs: [("--key", key)])
+        try OutputGuard.refuse(outputs: [("--out", out)], inputs: key.map { [("--key", $0)] } ?? [])
         if noWorktree && allowDirty { throw ValidationError("--no-worktree records nothing about the work tree; --allow-dirty has no meaning with it") }
     }
 
@@ -51,8 +61,25 @@ struct RecordOptions: ParsableArguments {
         return (repo, recorder, source, ci)
     }
 
-    /// Signs a statement and writes it to the file and/or the notes, then says what was done on stderr.
-    func write(statement payload: Data, signer: SigningKey, repo: Repository, commit: ObjectID, what: String) throws {
+    /// The signing key, loaded before anything else is read; nil with --statement-only.
+    func loadSigner() throws -> SigningKey? {
+        try key.map { try SigningKey.load(from: $0) }
+    }
+
+    /// Signs a statement and writes it to the file and/or the notes, then says what was done on
+    /// stderr. Without a signer (--statement-only) the statement itself is written to the file.
+    func write(statement payload: Data, signer: SigningKey?, repo: Repository, commit: ObjectID, what: String) throws {
+        guard let signer else {
+            var text = payload
+            text.append(0x0A)
+            if out == "-" {
+                FileHandle.standardOutput.write(text)
+            } else if let out {
+                try AtomicFile.write(text, to: out, overwrite: force)
+                Diagnostics.printError("release-audit: wrote the unsigned statement (\(what)) for \(commit.short) to \(out): sign it with a keyless signer such as actions/attest")
+            }
+            return
+        }
         let envelope = try DSSEEnvelope.sign(payload: payload, keys: [signer])
         var line = envelope.jsonData()
         line.append(0x0A)

@@ -25,12 +25,15 @@ enum EvidenceSignatures: GateRule {
         for role in [Role.tester, .builder] {
             let signed = evidence.items.filter { $0.role == role }
             guard !signed.isEmpty else { continue }
-            let keys = Set(signed.flatMap(\.verified.signerKeyIDs)).sorted().map { String($0.prefix(12)) }
+            let keys = Set(signed.flatMap(\.verified.signerNames)).sorted()
             signers[role.rawValue] = keys.joined(separator: ",")
             parts.append("\(role.rawValue) key(s) \(keys.joined(separator: ", ")) signed \(signed.count) \(role == .tester ? "test" : "build") record(s)")
         }
         for item in evidence.items {
-            signers["signers.\(item.verified.loaded.sha256.prefix(12))"] = "\(item.role?.rawValue ?? "-"): \(item.verified.signerKeyIDs.map { String($0.prefix(12)) }.joined(separator: ","))"
+            signers["signers.\(item.verified.loaded.sha256.prefix(12))"] = "\(item.role?.rawValue ?? "-"): \(item.verified.signerNames.joined(separator: ","))"
+            if let keyless = item.verified.keyless {
+                signers["keyless.\(item.verified.loaded.sha256.prefix(12))"] = keyless.identity.summary + "  logged \(keyless.log) #\(keyless.logIndex)"
+            }
         }
         return CheckResult(.evidenceSignatures, title: title, status: evidence.unreadable.isEmpty ? .passed : .warned,
                            reason: parts.joined(separator: "; ") + skipped, evidence: all, facts: signers)

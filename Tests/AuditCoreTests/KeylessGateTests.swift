@@ -1,0 +1,236 @@
+import Crypto
+import Foundation
+import Testing
+import TestSupport
+import X509
+@testable import AuditCore
+
+/// The gate end to end (the built binary, a real repository) where the build evidence is a keyless
+/// Sigstore bundle: our own SLSA statement (`record build --statement-only`) signed under a leaf of
+/// the synthetic Sigstore instance, the way actions/attest signs a statement in GitHub Actions.
+@Suite struct KeylessGateTests {
+    static let issuer = "https://token.actions.githubusercontent.com"
+    static let widget = "https://github.com/example/widget"
+    static let releaseWorkflow = "https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v1.0.0"
+
+    /// A repository `widget` (origin github.com/example/widget) with two commits, HEAD tagged
+    /// v1.0.0 and tested (keyed test evidence); keys for the tester and the auditor.
+    final class Fixture {
+        let directory: TemporaryDirectory
+        let git: GitRepo
+        let instance: SigstoreSyntheticTests.Instance
+        var root: URL { directory.url }
+        func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+
+        init() throws {
+            directory = try TemporaryDirectory(prefix: "release-audit-keyless")
+            instance = try SigstoreSyntheticTests.Instance()
+            git = try GitRepo.create(in: directory.url, name: "widget")
+            try git.git("remote", "add", "origin", "https://github.com/example/widget.git")
+            try git.commit("Start", files: ["README.md": "# widget\n"])
+            try git.commit("Add the widget", files: ["src/widget.swift": "let speed = 1\n"])
+            try git.tag("v1.0.0", message: "release v1.0.0")
+            try succeed(["keygen", "--out", path("tester")])
+            try succeed(["keygen", "--out", path("auditor")])
+            try succeed(["record", "test", "--repo", git.path, "--result", "passed", "--key", path("tester.key"), "--out", path("test.json")])
+            try instance.trustedRootJSON.write(to: root.appendingPathComponent("root.json"))
+        }
+
+        func tool(_ arguments: [String]) throws -> ProcessOutput {
+            var env = GitRepo.environment()
+            for name in env.keys where name.hasPrefix("GITHUB_") || name.hasPrefix("RUNNER_") || name == "CI" { env.removeValue(forKey: name) }
+            env["HOME"] = root.path
+            return try runProcess(try releaseAuditBinary, arguments, environment: env, currentDirectory: root)
+        }
+
+        @discardableResult
+        func succeed(_ arguments: [String]) throws -> ProcessOutput {
+            let run = try tool(arguments)
+            try #require(run.status == 0, "release-audit \(arguments.joined(separator: " ")): \(run.stderr)")
+            return run
+        }
+
+        /// The unsigned SLSA statement for the build of `rev` (as a release job writes it for actions/attest).
+        func statement(_ rev: String = "v1.0.0", repository: String? = nil) throws -> Data {
+            let out = path("statement-\(UUID().uuidString).json")
+            try succeed(["record", "build", "--repo", git.path, "--rev", rev, "--statement-only", "--out", out]
+                        + (repository.map { ["--repository", $0] } ?? []))
+            var data = try Data(contentsOf: URL(fileURLWithPath: out))
+            if data.last == 0x0A { data.removeLast() }
+            return data
+        }
+
+        /// A keyless bundle over `payload` from a workflow with this identity; returns its path.
+        func bundle(_ payload: Data, san: String = KeylessGateTests.releaseWorkflow, commit: String,
+                    repository: String = KeylessGateTests.widget, ref: String = "refs/tags/v1.0.0") throws -> String {
+            let key = P256.Signing.PrivateKey()
+            let leaf = try instance.leaf(key: key, san: san, digest: commit, repository: repository, ref: ref, runner: "github-hosted")
+            let bundle = try instance.bundle(leaf: leaf, key: key, payload: payload)
+            let file = path("build-\(UUID().uuidString).sigstore.json")
+            try SigstoreSyntheticTests.json(bundle).write(to: URL(fileURLWithPath: file))
+            return file
+        }
+
+        /// A policy trusting the tester key and these builder identities, and (unless told not to) the instance's root.
+        func policy(identities: String, trustRoot: Bool = true) throws -> String {
+            let text = """
+                version: 1
+                trusted_keys:
+                  tester:
+                    keys: [tester.pub]
+                  builder:
+                    identities:
+                \(identities)
+                  trusted_roots: [\(trustRoot ? "root.json" : "")]
+                """
+            let file = path("policy-\(UUID().uuidString).yml")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            return file
+        }
+
+        static let releaseIdentity = """
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v*
+                    source_repository: https://github.com/example/widget
+                    runner_environment: github-hosted
+            """
+
+        /// Runs the gate on v1.0.0 and reads back the signed report.
+        func gate(policy: String, build: String) throws -> (status: Int32, stderr: String, report: AuditReport?) {
+            let out = path("report-\(UUID().uuidString).json")
+            let run = try tool(["gate", "--repo", git.path, "--release", "v1.0.0", "--policy", policy,
+                                "--test-evidence", path("test.json"), "--build-evidence", build,
+                                "--key", path("auditor.key"), "--out", out])
+            var report: AuditReport?
+            if FileManager.default.fileExists(atPath: out) {
+                let envelopes = try EvidenceSource.load(path: out)
+                report = try ReportStatement.verify(envelopes[0], trustedKeys: [try PublicKey.load(from: path("auditor.pub"))]).report
+            }
+            return (run.status, run.stderr + run.stdout, report)
+        }
+    }
+
+    static func status(_ report: AuditReport?, _ id: String) -> CheckStatus? {
+        report?.checks.first { $0.id == id }?.status
+    }
+
+    static func reason(_ report: AuditReport?, _ id: String) -> String {
+        report?.checks.first { $0.id == id }?.reason ?? ""
+    }
+
+    @Test func aBundleFromTheTrustedWorkflowAtTheReleasedCommitPasses() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                             build: try f.bundle(try f.statement(), commit: commit))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Self.status(run.report, "evidence.signatures") == .passed)
+        #expect(Self.status(run.report, "build.source") == .passed)
+        let facts = run.report?.checks.first { $0.id == "evidence.signatures" }?.facts ?? [:]
+        #expect(facts.values.contains { $0.contains("workflow \(Self.releaseWorkflow)") }, "\(facts)")
+    }
+
+    @Test func anotherWorkflowOfTheSameRepositoryFails() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let ci = "https://github.com/example/widget/.github/workflows/ci.yml@refs/heads/main"
+        let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                             build: try f.bundle(try f.statement(), san: ci, commit: commit))
+        #expect(run.status == 1)
+        #expect(Self.status(run.report, "evidence.signatures") == .failed)
+        #expect(Self.reason(run.report, "evidence.signatures").contains("ci.yml@refs/heads/main"))
+    }
+
+    @Test func aGlobNearMissFails() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        for san in ["https://github.com/example/widget/.github/workflows/release.yml@refs/heads/v1",
+                    "https://github.com/example/widget/.github/workflows/release.yml.evil@refs/tags/v1.0.0",
+                    "https://github.com/example/widget-fork/.github/workflows/release.yml@refs/tags/v1.0.0",
+                    "https://github.com/example/widget/.github/workflows/sub/release.yml@refs/tags/v1.0.0"] {
+            let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                                 build: try f.bundle(try f.statement(), san: san, commit: commit))
+            #expect(run.status == 1, "\(san)")
+            #expect(Self.status(run.report, "evidence.signatures") == .failed, "\(san)")
+        }
+    }
+
+    @Test func aFork_sAttestationOfTheSameCommitFailsTheRepositoryCheck() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        // The policy (carelessly) trusts the fork's release workflow too; its statement names the fork.
+        let both = Fixture.releaseIdentity + """
+
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/gadget/.github/workflows/release.yml@refs/tags/v*
+            """
+        let fork = "https://github.com/example/gadget"
+        let run = try f.gate(policy: try f.policy(identities: both),
+                             build: try f.bundle(try f.statement(repository: fork),
+                                                 san: "https://github.com/example/gadget/.github/workflows/release.yml@refs/tags/v1.0.0",
+                                                 commit: commit, repository: fork))
+        #expect(run.status == 1)
+        #expect(Self.status(run.report, "evidence.repository") == .failed, "\(run.stderr)")
+        // And a statement about this repository from the fork's workflow is not the fork's word about it.
+        let claimed = try f.gate(policy: try f.policy(identities: both),
+                                 build: try f.bundle(try f.statement(),
+                                                     san: "https://github.com/example/gadget/.github/workflows/release.yml@refs/tags/v1.0.0",
+                                                     commit: commit, repository: fork))
+        #expect(claimed.status == 1)
+        #expect(Self.reason(claimed.report, "evidence.signatures").contains("issued to a workflow of https://github.com/example/gadget"))
+    }
+
+    @Test func anotherCommitFails() throws {
+        let f = try Fixture()
+        let parent = try f.git.revParse("v1.0.0^")
+        // A valid attestation of the parent commit: build.source sees the build was not of the release.
+        try f.git.git("checkout", "-q", "v1.0.0^")
+        let parentStatement = try f.statement("v1.0.0^")
+        try f.git.git("checkout", "-q", "-")
+        let other = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                               build: try f.bundle(parentStatement, commit: parent))
+        #expect(other.status == 1)
+        #expect(Self.status(other.report, "build.source") == .failed, "\(other.stderr)")
+        // A statement about the release commit from a workflow that ran at the parent.
+        let claimed = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                                 build: try f.bundle(try f.statement(), commit: parent))
+        #expect(claimed.status == 1)
+        #expect(Self.reason(claimed.report, "evidence.signatures").contains("issued to a workflow at commit \(parent)"))
+    }
+
+    @Test func anUntrustedRootFails() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity, trustRoot: false),
+                             build: try f.bundle(try f.statement(), commit: commit))
+        #expect(run.status == 1)
+        #expect(Self.status(run.report, "evidence.signatures") == .failed)
+        #expect(Self.reason(run.report, "evidence.signatures").contains("does not verify"))
+    }
+
+    @Test func withoutIdentitiesTheBundleIsNotTrusted() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let policy = f.path("plain.yml")
+        try Data("version: 1\ntrusted_keys:\n  tester:\n    keys: [tester.pub]\n  trusted_roots: [root.json]\n".utf8)
+            .write(to: URL(fileURLWithPath: policy))
+        let run = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit))
+        #expect(run.status == 1)
+        #expect(Self.reason(run.report, "evidence.signatures").contains("trusted_keys.builder.identities"))
+    }
+
+    @Test func oneIdentityForTwoRolesIsRefused() throws {
+        let f = try Fixture()
+        let policy = f.path("shared.yml")
+        let id = """
+                identities:
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v*
+            """
+        try Data("version: 1\ntrusted_keys:\n  tester:\n\(id)\n  builder:\n\(id)\n".utf8).write(to: URL(fileURLWithPath: policy))
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let run = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("trusted as both tester and builder"))
+    }
+}
