@@ -106,6 +106,7 @@ import X509
                 let envelopes = try EvidenceSource.load(path: out)
                 report = try ReportStatement.verify(envelopes[0], trustedKeys: [try PublicKey.load(from: path("auditor.pub"))]).report
             }
+            if ProcessInfo.processInfo.environment["SHOW_GATE"] != nil { print("=====\n" + run.stdout + run.stderr) }
             return (run.status, run.stderr + run.stdout, report)
         }
     }
@@ -128,6 +129,42 @@ import X509
         #expect(Self.status(run.report, "build.source") == .passed)
         let facts = run.report?.checks.first { $0.id == "evidence.signatures" }?.facts ?? [:]
         #expect(facts.values.contains { $0.contains("workflow \(Self.releaseWorkflow)") }, "\(facts)")
+    }
+
+    @Test func aBundleStoredInTheNotesIsFoundAndPasses() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let bundle = try f.bundle(try f.statement(), commit: commit)
+        try f.succeed(["record", "test", "--repo", f.git.path, "--result", "passed", "--key", f.path("tester.key"), "--notes"])
+        // A bundle about another commit is refused before anything is written.
+        let refused = try f.tool(["notes", "add", "--repo", f.git.path, "--rev", "v1.0.0^", bundle])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("is about commit \(commit)"))
+        try f.succeed(["notes", "add", "--repo", f.git.path, "--rev", "v1.0.0", bundle])
+        let out = f.path("notes-report.json")
+        let run = try f.tool(["gate", "--repo", f.git.path, "--release", "v1.0.0",
+                              "--policy", try f.policy(identities: Fixture.releaseIdentity),
+                              "--key", f.path("auditor.key"), "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("builder keyless workflow(s) \(Self.releaseWorkflow) signed 1 build record(s)"), "\(run.stdout)")
+    }
+
+    @Test func statementOnlyWritesTheUnsignedStatementOfTheRecord() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("HEAD")
+        let out = f.path("test.statement.json")
+        try f.succeed(["record", "test", "--repo", f.git.path, "--result", "passed", "--suite", "unit", "--statement-only", "--out", out])
+        let statement = try Statement.parse(try Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(statement.predicateType == TestResultStatement.predicateType)
+        let record = try TestResultStatement.read(statement)
+        #expect(record.commit.hex == commit)
+        #expect(record.result == .passed)
+        #expect(record.suites == ["unit"])
+        // Never replaced silently, and an unsigned statement is never evidence for the gate.
+        let again = try f.tool(["record", "test", "--repo", f.git.path, "--result", "failed", "--statement-only", "--out", out])
+        #expect(again.status == 2)
+        let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity), build: out)
+        #expect(run.status == 2, "\(run.stderr)")
     }
 
     @Test func anotherWorkflowOfTheSameRepositoryFails() throws {

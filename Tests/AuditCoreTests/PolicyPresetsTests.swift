@@ -46,7 +46,9 @@ import Testing
                 keys.append(name)
             }
         }
-        keys += ["trusted_keys.<role>.keys", "trusted_keys.<role>.threshold"]
+        keys += ["trusted_keys.<role>.keys", "trusted_keys.<role>.threshold", "trusted_keys.<role>.identities",
+                 "trusted_keys.trusted_roots", "trusted_keys.allow_shared_keys",
+                 "issuer", "san", "source_repository", "source_ref", "build_signer", "build_signer_digest", "runner_environment"]
         #expect(keys.count > 20)
         for key in Set(keys) {
             #expect(readme.contains("`\(key)`"), "policies/README.md does not document `\(key)`")

@@ -89,6 +89,23 @@ import Testing
             RefusalCase(label: "record test with an empty --out",
                         arguments: ["record", "test", "--repo", "widget", "--key", "keys/ci.key", "--result", "passed", "--out", ""],
                         status: 64, mentions: ["--out needs a file name"]),
+            RefusalCase(label: "record test --statement-only with --key",
+                        arguments: ["record", "test", "--repo", "widget", "--result", "passed", "--statement-only",
+                                    "--key", "keys/ci.key", "--out", "out/s1.json"],
+                        status: 64, mentions: ["--statement-only", "leave out --key"], mustNotExist: ["out"]),
+            RefusalCase(label: "record test --statement-only into the notes",
+                        arguments: ["record", "test", "--repo", "widget", "--result", "passed", "--statement-only", "--notes"],
+                        status: 64, mentions: ["an unsigned statement is not evidence"]),
+            RefusalCase(label: "record build --statement-only without --out",
+                        arguments: ["record", "build", "--repo", "widget", "--rev", "v1.0.0", "--statement-only"],
+                        status: 64, mentions: ["--statement-only needs --out"]),
+            // notes add
+            RefusalCase(label: "notes add without files", arguments: ["notes", "add", "--repo", "widget"],
+                        status: 64, mentions: ["file"]),
+            RefusalCase(label: "notes add of a missing file", arguments: ["notes", "add", "--repo", "widget", "nothing.json"],
+                        status: 2, mentions: ["nothing.json"]),
+            RefusalCase(label: "notes add of a file that is not evidence", arguments: ["notes", "add", "--repo", "widget", "widget/README.md"],
+                        status: 2, mentions: ["README.md"]),
             // record build
             RefusalCase(label: "record build without --out or --notes",
                         arguments: ["record", "build", "--repo", "widget", "--rev", "v1.0.0", "--key", "keys/release.key"],
@@ -114,7 +131,7 @@ import Testing
             RefusalCase(label: "an unknown command", arguments: ["publish"], status: 64, mentions: ["publish"]),
         ]
         for refusal in cases { try refusal.check(in: fixture) }
-        #expect(cases.count == 31)
+        #expect(cases.count == 37)
     }
 
     @Test func existingOutputsAreNeverReplacedWithoutForce() throws {

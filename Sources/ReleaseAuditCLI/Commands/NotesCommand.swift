@@ -8,7 +8,7 @@ import GitFacts
 struct NotesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notes",
-        abstract: "Share the evidence notes with a remote: fetch and merge, or sync (fetch, merge, push).",
+        abstract: "Share the evidence notes with a remote (fetch and merge, or sync), or add evidence made elsewhere.",
         discussion: """
             Test evidence, build evidence and gate reports are lines in the git notes under \
             refs/notes/release-audit. A fresh clone (every CI job) does not have them, and two \
@@ -22,7 +22,7 @@ struct NotesCommand: ParsableCommand {
             from the notes is read with libgit2. In GitHub Actions the job needs \
             `permissions: contents: write` to push.
             """,
-        subcommands: [NotesSyncCommand.self, NotesFetchCommand.self]
+        subcommands: [NotesSyncCommand.self, NotesFetchCommand.self, NotesAddCommand.self]
     )
 }
 
@@ -153,6 +153,65 @@ struct NotesSyncCommand: ParsableCommand {
                 }
             }
             throw InputProblem("\(ref) on \(options.remote) kept moving: the push was rejected \(options.attempts) times; run `release-audit notes sync` again, or raise --attempts")
+        }
+    }
+}
+
+/// `release-audit notes add`: stores evidence made by another tool (a Sigstore bundle from
+/// actions/attest-build-provenance, a DSSE envelope) in the note on the commit it is about.
+struct NotesAddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Append evidence files (DSSE envelopes or Sigstore bundles) to the note on the commit they are about.",
+        discussion: """
+            Each file is read as evidence (one envelope or bundle, or JSON Lines of them) and \
+            appended to the note on --rev as one compact line, where `gate` finds it. Nothing is \
+            verified here (the gate verifies, with the policy's keys and identities); a statement \
+            that names another commit than --rev is refused, since the gate would never use it. \
+            Share the notes with `release-audit notes sync`.
+
+            Examples:
+              release-audit notes add --rev v1.4.0 widget.sigstore.json
+              release-audit notes add --rev "$GITHUB_SHA" attestation.jsonl
+            """
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Option(help: "The commit the evidence is about (default HEAD).")
+    var rev: String = "HEAD"
+
+    @Argument(help: ArgumentHelp("Evidence files.", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one evidence file") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            // Read and check every file before anything is written: all or nothing.
+            let repo = try repository.open()
+            let commit = try repo.resolveCommit(rev)
+            var lines: [String] = []
+            for file in files {
+                for loaded in try EvidenceSource.load(path: file) {
+                    // Read unverified, only to learn which commit it claims to be about.
+                    let named: String?
+                    switch try? EvidenceVerifier.readStatement(loaded, payload: loaded.envelope.payload) {
+                    case .test(let r)?: named = r.commit.hex
+                    case .build(let r)?: named = r.commit.hex
+                    default: named = nil
+                    }
+                    if let named, named != commit.hex {
+                        throw InputProblem("\(loaded.source) is about commit \(named), not \(rev) (\(commit.short)): add it to the note on its own commit")
+                    }
+                    let compact = try StrictJSON.parse(loaded.bytes).jsonData()
+                    lines.append(String(decoding: compact, as: UTF8.self))
+                }
+            }
+            for line in lines { try repo.appendNoteLine(line, to: commit) }
+            Diagnostics.printError("release-audit: appended \(lines.count) evidence line(s) to the note on \(commit.short) (\(Repository.evidenceNotesRef))")
         }
     }
 }

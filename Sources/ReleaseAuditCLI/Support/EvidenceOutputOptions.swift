@@ -10,7 +10,7 @@ struct RecordOptions: ParsableArguments {
     @Option(help: "The revision to record (default HEAD).")
     var rev: String = "HEAD"
 
-    @Option(help: ArgumentHelp("The signing key: a PKCS#8 PEM file (mode 0600), or env:NAME for a PEM in an environment variable.", valueName: "key"))
+    @Option(help: ArgumentHelp("The signing key: a PKCS#8 PEM file (mode 0600), or env:NAME for a PEM in an environment variable (required unless --statement-only).", valueName: "key"))
     var key: String?
 
     @Flag(help: "Write the unsigned in-toto statement instead (to --out), for a keyless signer such as actions/attest to sign; no --key.")

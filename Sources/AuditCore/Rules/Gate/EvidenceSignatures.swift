@@ -27,7 +27,11 @@ enum EvidenceSignatures: GateRule {
             guard !signed.isEmpty else { continue }
             let keys = Set(signed.flatMap(\.verified.signerNames)).sorted()
             signers[role.rawValue] = keys.joined(separator: ",")
-            parts.append("\(role.rawValue) key(s) \(keys.joined(separator: ", ")) signed \(signed.count) \(role == .tester ? "test" : "build") record(s)")
+            let workflows = keys.filter { $0.hasPrefix("workflow ") }.map { $0.dropFirst("workflow ".count) }
+            let keyIDs = keys.filter { !$0.hasPrefix("workflow ") }
+            let who = [keyIDs.isEmpty ? nil : "key(s) \(keyIDs.joined(separator: ", "))",
+                       workflows.isEmpty ? nil : "keyless workflow(s) \(workflows.joined(separator: ", "))"].compactMap { $0 }
+            parts.append("\(role.rawValue) \(who.joined(separator: " and ")) signed \(signed.count) \(role == .tester ? "test" : "build") record(s)")
         }
         for item in evidence.items {
             signers["signers.\(item.verified.loaded.sha256.prefix(12))"] = "\(item.role?.rawValue ?? "-"): \(item.verified.signerNames.joined(separator: ","))"
