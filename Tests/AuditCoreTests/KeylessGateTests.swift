@@ -62,9 +62,10 @@ import X509
 
         /// A keyless bundle over `payload` from a workflow with this identity; returns its path.
         func bundle(_ payload: Data, san: String = KeylessGateTests.releaseWorkflow, commit: String,
-                    repository: String = KeylessGateTests.widget, ref: String = "refs/tags/v1.0.0") throws -> String {
+                    repository: String = KeylessGateTests.widget, ref: String = "refs/tags/v1.0.0",
+                    issuer: String = KeylessGateTests.issuer, runner: String = "github-hosted") throws -> String {
             let key = P256.Signing.PrivateKey()
-            let leaf = try instance.leaf(key: key, san: san, digest: commit, repository: repository, ref: ref, runner: "github-hosted")
+            let leaf = try instance.leaf(key: key, san: san, digest: commit, repository: repository, ref: ref, issuer: issuer, runner: runner)
             let bundle = try instance.bundle(leaf: leaf, key: key, payload: payload)
             let file = path("build-\(UUID().uuidString).sigstore.json")
             try SigstoreSyntheticTests.json(bundle).write(to: URL(fileURLWithPath: file))
@@ -190,6 +191,43 @@ import X509
             #expect(run.status == 1, "\(san)")
             #expect(Self.status(run.report, "evidence.signatures") == .failed, "\(san)")
         }
+    }
+
+    @Test func anotherIssuerOrRunnerFails() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let policy = try f.policy(identities: Fixture.releaseIdentity)
+        let issuer = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit, issuer: "https://gitlab.com"))
+        #expect(issuer.status == 1)
+        #expect(Self.reason(issuer.report, "evidence.signatures").contains("the issuer is \"https://gitlab.com\""))
+        let runner = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit, runner: "self-hosted"))
+        #expect(runner.status == 1)
+        #expect(Self.reason(runner.report, "evidence.signatures").contains("the runner environment is \"self-hosted\""))
+    }
+
+    @Test func aTesterIdentitySBundleIsNotBuildEvidence() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        // The CI workflow is trusted as tester; its bundle of a build statement is not a build record.
+        let policy = f.path("roles.yml")
+        try Data("""
+            version: 1
+            trusted_keys:
+              tester:
+                keys: [tester.pub]
+                identities:
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/widget/.github/workflows/ci.yml@**
+              builder:
+                identities:
+            \(Fixture.releaseIdentity)
+              trusted_roots: [root.json]
+
+            """.utf8).write(to: URL(fileURLWithPath: policy))
+        let ci = "https://github.com/example/widget/.github/workflows/ci.yml@refs/heads/main"
+        let run = try f.gate(policy: policy, build: try f.bundle(try f.statement(), san: ci, commit: commit))
+        #expect(run.status != 0)
+        #expect(Self.status(run.report, "build.source") != .passed)
     }
 
     @Test func aFork_sAttestationOfTheSameCommitFailsTheRepositoryCheck() throws {

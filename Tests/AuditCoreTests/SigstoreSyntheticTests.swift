@@ -228,6 +228,23 @@ extension SigstoreSyntheticTests {
         #expect(Self.failure(b3, root) != nil)
     }
 
+    @Test func aChainInTheBundleMustBeTheCAsOwn() throws {
+        let instance = try Instance()
+        let key = P256.Signing.PrivateKey()
+        let leaf = try instance.leaf(key: key)
+        let root = instance.trustedRoot
+        #expect(Self.failure(try instance.bundle(leaf: leaf, key: key, extra: [instance.intermediate, instance.root]), root) == nil)
+        #expect(Self.failure(try instance.bundle(leaf: leaf, key: key, extra: [instance.intermediate]), root) == nil)
+        for extra in [[instance.intermediate, instance.intermediate], [instance.root, instance.intermediate], [leaf],
+                      [instance.intermediate, instance.root, instance.root], [instance.root]] {
+            #expect(Self.failure(try instance.bundle(leaf: leaf, key: key, extra: extra), root)?.contains("not the CA's chain") == true)
+        }
+        // The chain first and the leaf after it: the "leaf" is then a CA.
+        var reordered = try instance.bundle(leaf: leaf, key: key)
+        reordered.certificates = [instance.intermediate, leaf]
+        #expect(Self.failure(reordered, root) != nil)
+    }
+
     @Test func theLogRulesHold() throws {
         let instance = try Instance()
         let key = P256.Signing.PrivateKey()

@@ -218,7 +218,13 @@ public enum SigstoreBundleVerifier {
         }
         var reasons: [String] = []
         for authority in authorities {
-            if let reason = pathProblem(leaf: leaf, chain: authority.chain, at: time) { reasons.append(reason) } else { return }
+            if let reason = pathProblem(leaf: leaf, chain: authority.chain, at: time) { reasons.append(reason); continue }
+            // Certificates the bundle carries are never issuers; still, a chain that is not the
+            // CA's own (duplicated, reordered, other certificates) is a sign of tampering.
+            guard extra == Array(authority.chain.prefix(extra.count)) else {
+                throw .invalid("the bundle's certificate chain is not the CA's chain (\(authority.uri)): certificates are duplicated, reordered or foreign")
+            }
+            return
         }
         throw .invalid("the certificate does not chain to a Fulcio CA of the trusted root at \(iso(time))"
                        + (reasons.first.map { ": \($0)" } ?? ""))
