@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what release-audit needs to build and test, only when it is missing:
-# libgit2 (with pkg-config), git, and Python's venv module (for the interoperability check).
+# libgit2 (with pkg-config), git, and for the tests (--with-python) Python's venv module (the
+# interoperability check), gpg and ssh-keygen (real tag signatures, verified as git verifies them).
 # apt-get as root, else through sudo; Homebrew on macOS.
 set -euo pipefail
 
@@ -9,6 +10,8 @@ pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev pkg-config)
 command -v git >/dev/null 2>&1 || need+=(git)
 if [ "${1:-}" = "--with-python" ]; then
   python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+  command -v gpg >/dev/null 2>&1 || need+=(gnupg)
+  command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

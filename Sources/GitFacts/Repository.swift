@@ -148,7 +148,55 @@ public final class Repository {
         let code = git_commit_extract_signature(&signature, &signedData, handle, &oid, nil)
         if code == GIT_ENOTFOUND.rawValue { return nil }
         try Libgit2.check(code, "git_commit_extract_signature")
-        return ObjectSignature(signature: Self.string(signature), signedData: Self.string(signedData))
+        var data = signedData.ptr.map { Data(bytes: $0, count: signedData.size) } ?? Data()
+        // git verifies a commit without any of its signature headers; libgit2 removed `gpgsig`,
+        // and a SHA-256 signature header (`gpgsig-sha256`) is taken out too.
+        data = Self.removingHeader("gpgsig-sha256", from: data)
+        return ObjectSignature(signature: Self.string(signature), signedData: data)
+    }
+
+    /// The object bytes without the header field `name` (its line and continuation lines).
+    static func removingHeader(_ name: String, from data: Data) -> Data {
+        let prefix = Array((name + " ").utf8)
+        var out = Data()
+        var inHeaders = true
+        var skipping = false
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? data.endIndex
+            let line = data[start..<end]
+            defer { start = end }
+            if inHeaders && (line.first == 0x0A) { inHeaders = false }
+            if inHeaders && line.starts(with: prefix) { skipping = true; continue }
+            if skipping && inHeaders && line.first == 0x20 { continue }
+            skipping = false
+            out.append(line)
+        }
+        return out
+    }
+
+    /// A tag object's signature and signed bytes, split as git splits them (`parse_signed_buffer`):
+    /// the signature starts at the last line that opens a signature block.
+    private func tagSignature(_ id: git_oid) throws -> ObjectSignature? {
+        var odb: OpaquePointer?
+        try Libgit2.check(git_repository_odb(&odb, handle), "git_repository_odb")
+        defer { git_odb_free(odb) }
+        var oid = id
+        var object: OpaquePointer?
+        try Libgit2.check(git_odb_read(&object, odb, &oid), "git_odb_read")
+        defer { git_odb_object_free(object) }
+        guard let raw = git_odb_object_data(object) else { return nil }
+        let data = Data(bytes: raw, count: git_odb_object_size(object))
+        let markers = Self.signatureMarkers.map { Array($0.utf8) }
+        var match: Int?
+        var start = data.startIndex
+        while start < data.endIndex {
+            let line = data[start...]
+            if markers.contains(where: { line.starts(with: $0) }) { match = start }
+            start = data[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? data.endIndex
+        }
+        guard let match else { return nil }
+        return ObjectSignature(signature: String(decoding: data[match...], as: UTF8.self), signedData: Data(data[..<match]))
     }
 
     private static func string(_ buf: git_buf) -> String {
@@ -231,9 +279,10 @@ public final class Repository {
             final = (rest.id, rest.type, rest.chain + 1)
             chain += rest.tags
         }
+        let signature = try tagSignature(oid)
         return Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
-                   isSigned: message.map(Self.carriesSignature) ?? false, chainLength: final.chain,
-                   targetType: final.type, targetID: final.id, tagObjects: chain)
+                   isSigned: signature != nil, chainLength: final.chain,
+                   targetType: final.type, targetID: final.id, tagObjects: chain, signature: signature)
     }
 
     /// The type of an object from its header alone (no inflating, no hashing).
@@ -273,16 +322,6 @@ public final class Repository {
             chain += 1
             // A tag chain cannot loop (ids are content hashes), but a corrupt repository must not hang us.
             if chain > 64 { throw GitError.libgit2(call: "tag chain", code: -1, errorClass: 0, message: "tag chain deeper than 64 at \(id)") }
-        }
-    }
-
-    /// Whether a tag message carries a signature block (PGP, SSH or X.509), as git appends them.
-    ///
-    /// Git's rule (`parse_signed_buffer`): a signature starts at a line that begins with one of
-    /// these markers; the marker anywhere else in a line is just text.
-    static func carriesSignature(_ message: String) -> Bool {
-        message.split(separator: "\n", omittingEmptySubsequences: true).contains { line in
-            signatureMarkers.contains { line.hasPrefix($0) }
         }
     }
 

@@ -88,8 +88,13 @@ public struct Commit: Hashable, Sendable {
 public struct ObjectSignature: Hashable, Sendable {
     /// The armoured signature (`-----BEGIN PGP SIGNATURE-----`, SSH or X.509).
     public var signature: String
-    /// The object's content without the signature: what the signature signs.
-    public var signedData: String
+    /// The object's content without the signature: exactly the bytes the signature signs.
+    public var signedData: Data
+
+    public init(signature: String, signedData: Data) {
+        self.signature = signature
+        self.signedData = signedData
+    }
 }
 
 /// A tag, followed to the object it finally names.
@@ -106,6 +111,9 @@ public struct Tag: Hashable, Sendable {
     public var message: String?
     /// Whether the (outermost) tag object carries a PGP, SSH or X.509 signature.
     public var isSigned: Bool
+    /// The (outermost) tag object's signature and the bytes it signs (the object up to the last
+    /// line that opens a signature block, as git splits it); nil when it carries none.
+    public var signature: ObjectSignature? = nil
     /// How many tag objects were followed to reach the target (0 lightweight, 1 annotated, 2+ tag-of-tag).
     public var chainLength: Int
     /// The type of the object the tag finally names.
@@ -117,7 +125,9 @@ public struct Tag: Hashable, Sendable {
     public var tagObjects: [ObjectID] = []
 
     public init(name: String, isAnnotated: Bool, referenceTarget: ObjectID, tagger: Person?, message: String?, isSigned: Bool,
-                chainLength: Int, targetType: ObjectType, targetID: ObjectID, tagObjects: [ObjectID] = []) {
+                chainLength: Int, targetType: ObjectType, targetID: ObjectID, tagObjects: [ObjectID] = [],
+                signature: ObjectSignature? = nil) {
+        self.signature = signature
         self.name = name
         self.isAnnotated = isAnnotated
         self.referenceTarget = referenceTarget

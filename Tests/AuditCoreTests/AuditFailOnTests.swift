@@ -8,7 +8,7 @@ import Testing
         #expect(FindingKind.allCases.map(\.rawValue) == [
             "missing-report", "untrusted-report", "failed-report", "tag-moved", "tag-recreated", "policy-changed",
             "report-other-repository", "untrusted-evidence", "no-rc", "rc-after-ga", "rc-diverged", "rc-disallowed-paths", "rc-mismatch",
-            "lightweight-tag", "unsigned-tag", "unverified-tag-signature", "release-altered", "tag-not-commit",
+            "lightweight-tag", "unsigned-tag", "unverified-tag-signature", "bad-tag-signature", "release-altered", "tag-not-commit",
             "not-on-release-branch",
         ])
     }
@@ -16,7 +16,7 @@ import Testing
     @Test func theDefaultLeavesOutInformationalFindings() throws {
         let plain = Policy()
         let failing = FailOn.default.failing(under: plain)
-        #expect(failing == Set(FindingKind.allCases).subtracting([.rcAfterGA, .noRC, .lightweightTag]))
+        #expect(failing == Set(FindingKind.allCases).subtracting([.rcAfterGA, .noRC, .lightweightTag, .unverifiedTagSignature]))
 
         var strict = Policy()
         strict.rc.match = .sameCommit

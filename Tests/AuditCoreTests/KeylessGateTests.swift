@@ -62,10 +62,12 @@ import X509
 
         /// A keyless bundle over `payload` from a workflow with this identity; returns its path.
         func bundle(_ payload: Data, san: String = KeylessGateTests.releaseWorkflow, commit: String,
-                    repository: String = KeylessGateTests.widget, ref: String = "refs/tags/v1.0.0",
-                    issuer: String = KeylessGateTests.issuer, runner: String = "github-hosted") throws -> String {
+                    repository: String? = KeylessGateTests.widget, ref: String = "refs/tags/v1.0.0",
+                    issuer: String = KeylessGateTests.issuer, runner: String = "github-hosted",
+                    names: [GeneralName]? = nil) throws -> String {
             let key = P256.Signing.PrivateKey()
-            let leaf = try instance.leaf(key: key, san: san, digest: commit, repository: repository, ref: ref, issuer: issuer, runner: runner)
+            let leaf = try instance.leaf(key: key, san: san, digest: commit, repository: repository, ref: ref, issuer: issuer,
+                                         runner: runner, names: names)
             let bundle = try instance.bundle(leaf: leaf, key: key, payload: payload)
             let file = path("build-\(UUID().uuidString).sigstore.json")
             try SigstoreSyntheticTests.json(bundle).write(to: URL(fileURLWithPath: file))
@@ -190,6 +192,55 @@ import X509
                                  build: try f.bundle(try f.statement(), san: san, commit: commit))
             #expect(run.status == 1, "\(san)")
             #expect(Self.status(run.report, "evidence.signatures") == .failed, "\(san)")
+        }
+    }
+
+    /// Found by the black-box review: a run of the trusted workflow for another tag of the same
+    /// commit (a pushed look-alike, an RC) is not the release's build.
+    @Test func aWorkflowRunForAnotherTagOfTheSameCommitFails() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        for ref in ["refs/tags/v1.0.0-evil", "refs/tags/v1.0.0-rc.1"] {
+            let run = try f.gate(policy: try f.policy(identities: Fixture.releaseIdentity),
+                                 build: try f.bundle(try f.statement(), commit: commit, ref: ref))
+            #expect(run.status == 1, "\(ref)")
+            #expect(Self.status(run.report, "release.tag") == .failed, "\(ref)")
+            #expect(Self.reason(run.report, "release.tag").contains("the signing workflow ran for tag \(ref.dropFirst(10))"))
+        }
+    }
+
+    /// Found by the black-box review: the certificate's repository must be there, and be a plain
+    /// https URL, to witness the statement's.
+    @Test func theCertificateRepositoryMustBePresentAndPlain() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let loose = """
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v*
+            """
+        let policy = try f.policy(identities: loose)
+        for repository in [nil, "https://github.com/example/widget?x", "https://user@github.com/example/widget",
+                           "http://github.com/example/widget", "https://github.com/example/widget ", "git@github.com:example/widget.git"] as [String?] {
+            let run = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit, repository: repository))
+            #expect(run.status == 1, "\(repository ?? "none")")
+            #expect(Self.status(run.report, "evidence.signatures") == .failed, "\(repository ?? "none")")
+        }
+        let dotGit = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit, repository: "https://github.com/example/widget.git"))
+        #expect(dotGit.status == 0, "\(dotGit.stderr)")
+    }
+
+    /// Found by the black-box review: one SAN, of the kind the policy's san is.
+    @Test func exactlyOneURISANIsMatched() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let policy = try f.policy(identities: Fixture.releaseIdentity)
+        let attacker = "https://github.com/evil/x/.github/workflows/release.yml@refs/tags/v1.0.0"
+        for names in [[GeneralName.rfc822Name(Self.releaseWorkflow)],
+                      [.uniformResourceIdentifier(Self.releaseWorkflow), .uniformResourceIdentifier(attacker)],
+                      [.uniformResourceIdentifier(attacker), .uniformResourceIdentifier(Self.releaseWorkflow)]] {
+            let run = try f.gate(policy: policy, build: try f.bundle(try f.statement(), commit: commit, names: names))
+            #expect(run.status == 1, "\(names)")
+            #expect(Self.status(run.report, "evidence.signatures") == .failed)
         }
     }
 

@@ -62,7 +62,8 @@ import X509
                   extraCritical: Bool = false,
                   san: String = "https://github.com/example/widget/.github/workflows/release.yml@refs/tags/v1.0.0",
                   digest: String = String(repeating: "ab", count: 20), repository: String? = nil, ref: String? = nil,
-                  issuer: String = "https://token.actions.githubusercontent.com", runner: String? = nil) throws -> Certificate {
+                  issuer: String = "https://token.actions.githubusercontent.com", runner: String? = nil,
+                  names: [GeneralName]? = nil) throws -> Certificate {
             return try Certificate(
                 version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
                 notValidBefore: notBefore ?? start - 60, notValidAfter: notAfter ?? start + 540,
@@ -71,7 +72,7 @@ import X509
                     Critical(KeyUsage(digitalSignature: true))
                     if ca { Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil)) }
                     try ExtendedKeyUsage(codeSigning ? [.codeSigning] : [.serverAuth])
-                    Critical(SubjectAlternativeNames([.uniformResourceIdentifier(san)]))
+                    Critical(SubjectAlternativeNames(names ?? [.uniformResourceIdentifier(san)]))
                     Certificate.Extension(oid: FulcioIdentity.oid(8), critical: false, value: try Self.utf8(issuer))
                     Certificate.Extension(oid: FulcioIdentity.oid(13), critical: false, value: try Self.utf8(digest))
                     if let repository { Certificate.Extension(oid: FulcioIdentity.oid(12), critical: false, value: try Self.utf8(repository)) }
@@ -243,6 +244,15 @@ extension SigstoreSyntheticTests {
         var reordered = try instance.bundle(leaf: leaf, key: key)
         reordered.certificates = [instance.intermediate, leaf]
         #expect(Self.failure(reordered, root) != nil)
+    }
+
+    @Test func anIntegratedTimeInTheFutureIsNotBelieved() throws {
+        let instance = try Instance()
+        let key = P256.Signing.PrivateKey()
+        let later = Date().addingTimeInterval(86400 * 10)
+        let leaf = try instance.leaf(key: key, notBefore: later - 60, notAfter: later + 540)
+        let bundle = try instance.bundle(leaf: leaf, key: key, time: later)
+        #expect(Self.failure(bundle, instance.trustedRoot)?.contains("in the future") == true)
     }
 
     @Test func theLogRulesHold() throws {

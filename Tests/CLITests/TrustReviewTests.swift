@@ -410,7 +410,7 @@ import Testing
         try fixture.recordTest(out: "evidence/test.json")
         try fixture.recordBuild("v1.0.0", out: "evidence/build.json")
         let report = try gate(fixture, "garbage-signature", status: 1)
-        expectCheck(report, "release.tag", .failed, "not verified")
+        expectCheck(report, "release.tag", .failed, "lists no tag.signers")
         let audit = try fixture.run(["audit", "--repo", "widget", "--policy", "policy.yml", "--reports", "reports", "--format", "json"])
         #expect(audit.status == 1)
         #expect(try findings(audit.stdout, "v1.0.0").contains("unverified-tag-signature"))

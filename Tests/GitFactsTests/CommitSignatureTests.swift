@@ -35,8 +35,8 @@ import Testing
             // which git's own parse keeps; an armour parser does not care) ...
             #expect(signature.signature == Self.armour)
             // ... and the signed bytes: the object without the gpgsig header, what `git verify-commit` checks.
-            #expect(signature.signedData == unsignedBody + message)
-            #expect(signature.signedData == (try withoutHeader("gpgsig", in: git.run(["cat-file", "commit", id]).stdout)))
+            #expect(signature.signedData == Data((unsignedBody + message).utf8))
+            #expect(signature.signedData == Data((try withoutHeader("gpgsig", in: git.run(["cat-file", "commit", id]).stdout)).utf8))
             #expect(commit.summary == "signed change")
             #expect(commit.parents.map(\.hex) == [parent])
             #expect(commit.tree.hex == tree)

@@ -130,6 +130,9 @@ public struct BuildRecord: Hashable, Sendable {
     public var format: ProvenanceFormat
     public var ci: CIContext?
     public var toolVersion: String?
+    /// The ref a keyless signer's workflow ran for (the certificate's source repository ref,
+    /// Fulcio extension 14); nil for key-signed records.
+    public var workflowRef: String? = nil
 
     public init(commit: ObjectID, tree: ObjectID? = nil, repository: String? = nil, ref: String? = nil,
                 tagName: String? = nil, tagObject: ObjectID? = nil, tagAnnotated: Bool? = nil, version: String? = nil,

@@ -19,6 +19,8 @@ public struct LoadedEnvelope: Sendable {
     /// The Sigstore bundle the envelope came in, when it came in one with a Fulcio certificate:
     /// it is then verified keylessly for roles that trust identities.
     public var bundle: SigstoreBundle? = nil
+    /// Why a Sigstore bundle with a certificate could not be read as one (then only its envelope is).
+    public var bundleProblem: String? = nil
 }
 
 /// Reads evidence envelopes from files (single envelopes and `.intoto.jsonl` bundles) and git notes.
@@ -55,7 +57,7 @@ public enum EvidenceSource {
 
     /// Reads one DSSE envelope, or a Sigstore bundle and its envelope. A bundle that does not
     /// parse as a keyless one (signed with a public key, say) is returned as its envelope alone.
-    static func parse(_ data: Data) throws -> (envelope: DSSEEnvelope, bundle: SigstoreBundle?) {
+    static func parse(_ data: Data) throws -> (envelope: DSSEEnvelope, bundle: SigstoreBundle?, bundleProblem: String?) {
         guard data.count <= DSSEEnvelope.maxEnvelopeSize else {
             throw EnvelopeError.tooLarge(size: data.count, limit: DSSEEnvelope.maxEnvelopeSize)
         }
@@ -67,14 +69,21 @@ public enum EvidenceSource {
         }
         if value["payload"] == nil, let inner = value["dsseEnvelope"] {
             let envelope = try DSSEEnvelope(json: inner)
-            return (envelope, try? SigstoreBundle(json: value))
+            do {
+                return (envelope, try SigstoreBundle(json: value), nil)
+            } catch {
+                let material = value["verificationMaterial"]
+                let keyless = material?["certificate"] != nil || material?["x509CertificateChain"] != nil
+                return (envelope, nil, keyless ? error.description : nil)
+            }
         }
-        return (try DSSEEnvelope(json: value), nil)
+        return (try DSSEEnvelope(json: value), nil, nil)
     }
 
     static func loaded(source: String, bytes: Data) throws -> LoadedEnvelope {
         let parsed = try parse(bytes)
-        return LoadedEnvelope(source: source, bytes: bytes, sha256: sha256Hex(bytes), envelope: parsed.envelope, bundle: parsed.bundle)
+        return LoadedEnvelope(source: source, bytes: bytes, sha256: sha256Hex(bytes), envelope: parsed.envelope,
+                              bundle: parsed.bundle, bundleProblem: parsed.bundleProblem)
     }
 
     /// Reads the envelopes stored (one per line) in a git note on a commit; any unreadable line is an error.

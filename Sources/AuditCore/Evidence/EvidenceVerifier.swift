@@ -57,7 +57,9 @@ public enum EvidenceVerifier {
             return try verifyKeyless(loaded, bundle: bundle, role: role, trust: trust)
         }
         var result = try verify(loaded, trustedKeys: trust.keys(for: role), threshold: trust.threshold(for: role))
-        if loaded.bundle != nil, let problem = result.problem {
+        if let bundleProblem = loaded.bundleProblem, result.problem != nil {
+            result.problem = "the Sigstore bundle cannot be read as a keyless bundle: \(bundleProblem)"
+        } else if loaded.bundle != nil, let problem = result.problem {
             result.problem = problem + "; it is a keyless Sigstore bundle: list the workflow that signs it in trusted_keys.\(role.rawValue).identities"
         }
         return result

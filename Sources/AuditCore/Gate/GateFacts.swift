@@ -42,6 +42,9 @@ public struct GateFacts: Sendable {
     public var replacedInRelease: [String] = []
     /// Refs that answer to the release tag's name beside `refs/tags/<name>`.
     public var tagShadows: [String] = []
+    /// The release tag's signature checked against `tag.signers`; nil when the policy neither
+    /// requires a signed tag nor lists signers (or the tag is lightweight).
+    public var tagSignature: SignatureVerdict?
     /// The `.gitattributes` files of the release commit that set `export-subst` (read only when a
     /// different commit must stand for the release).
     public var releaseExportSubst: [String] = []

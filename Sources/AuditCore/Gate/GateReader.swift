@@ -28,6 +28,10 @@ struct GateReader {
                                                    in: repo, replaceRefs: &scanner)
         (facts.replacedInRelease, facts.tagShadows) = (integrity.replaced, integrity.shadows)
 
+        if let releaseTag, releaseTag.isAnnotated, policy.tag.signed || !policy.tag.signers.isEmpty {
+            let verifier = GitSignatureVerifier(signers: try GitSignerStore.from(policy.tag.signers))
+            facts.tagSignature = try verifier.verify(releaseTag.signature, at: releaseTag.tagger?.date)
+        }
         facts.rc = try readRC(policy: policy, tag: releaseTag, release: releaseCommit)
         if !policy.source.branches.isEmpty, let tested = facts.tested {
             let candidates = try PolicyBranches.matching(policy.source.branches, remotes: repository.remotes, in: repo)

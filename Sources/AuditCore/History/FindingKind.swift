@@ -37,9 +37,11 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
     case lightweightTag = "lightweight-tag"
     /// The GA tag is annotated but carries no signature, and the policy requires signed tags.
     case unsignedTag = "unsigned-tag"
-    /// The GA tag carries a signature block, and the policy requires signed tags; this release-audit
-    /// does not verify tag signatures, so the requirement cannot be met.
+    /// The GA tag is signed, but not by one of the policy's `tag.signers` (or none are listed);
+    /// it fails only when the policy requires signed tags.
     case unverifiedTagSignature = "unverified-tag-signature"
+    /// The GA tag's signature does not verify, or was made by an expired or revoked key.
+    case badTagSignature = "bad-tag-signature"
     /// A replace ref changes what git builds for the GA (its commit, a file in it, or the tag
     /// object), or another ref answers to the tag's name (`refs/heads/<tag>`, `refs/<tag>`).
     case releaseAltered = "release-altered"
@@ -63,12 +65,14 @@ public enum FindingKind: String, CaseIterable, Codable, Sendable, Comparable {
 
     /// Whether the finding only informs under this policy, so that the default `--fail-on` leaves it out:
     /// `rc-after-ga` always; `no-rc` when the policy's `rc.match` is `off`;
-    /// `lightweight-tag` unless the policy requires annotated or signed tags.
+    /// `lightweight-tag` unless the policy requires annotated or signed tags; `unverified-tag-signature`
+    /// unless it requires signed tags.
     public func isInformational(under policy: Policy) -> Bool {
         switch self {
         case .rcAfterGA: return true
         case .noRC: return policy.rc.match == .off
         case .lightweightTag: return !policy.tag.annotated && !policy.tag.signed
+        case .unverifiedTagSignature: return !policy.tag.signed
         default: return false
         }
     }
@@ -103,6 +107,7 @@ extension FindingKind {
         case .lightweightTag: LightweightTag.self
         case .unsignedTag: UnsignedTag.self
         case .unverifiedTagSignature: UnverifiedTagSignature.self
+        case .badTagSignature: BadTagSignature.self
         case .releaseAltered: ReleaseAltered.self
         case .tagNotCommit: TagNotCommit.self
         case .notOnReleaseBranch: NotOnReleaseBranch.self
@@ -112,7 +117,7 @@ extension FindingKind {
     /// The order a release's findings are listed in: what git shows about the tag, its RC and its
     /// branch, then what its report shows.
     static let evaluationOrder: [FindingKind] = [
-        .releaseAltered, .lightweightTag, .unsignedTag, .unverifiedTagSignature, .tagNotCommit,
+        .releaseAltered, .lightweightTag, .unsignedTag, .badTagSignature, .unverifiedTagSignature, .tagNotCommit,
         .rcAfterGA, .rcDiverged, .rcDisallowedPaths, .rcMismatch, .noRC, .notOnReleaseBranch,
         .missingReport, .untrustedReport, .tagMoved, .tagRecreated, .failedReport, .policyChanged,
         .untrustedEvidence, .reportOtherRepository,

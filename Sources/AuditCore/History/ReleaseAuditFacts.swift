@@ -26,10 +26,14 @@ public struct ReleaseAuditFacts: Sendable {
     public var reports: [StoredReport]
     /// The report that speaks for the release, chosen once from `reports`.
     public let choice: ReportChoice
+    /// The GA tag's signature checked against the policy's `tag.signers` (until it is checked, a
+    /// signed tag is `.notChecked`, never good).
+    public var gaSignature: SignatureVerdict
 
     public init(policy: LoadedPolicy, ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag],
                 integrityProblem: String?, relation: SourceRelation?, releaseExportSubst: [String], branches: BranchFacts?,
                 expectedRepository: String?, evidenceTrust: TrustStore, reports: [StoredReport]) {
+        gaSignature = ga.tag.isSigned ? .notChecked : .unsigned
         self.policy = policy
         self.ga = ga
         self.selection = selection

@@ -54,12 +54,20 @@ public enum ReleaseVerdict: String, Codable, Sendable {
     case failed = "FAILED"
 }
 
-/// How a GA tag was made.
-public enum TagKind: String, Codable, Sendable {
-    case lightweight
-    case annotated
-    /// Annotated and carrying a signature block, which this release-audit does not verify.
-    case signed = "signed (not verified)"
+/// How a GA tag was made: `lightweight`, `annotated`, or signed with the signature's verdict
+/// (`signed (by NAME)`, `signed (unknown signer)`, `signed (bad signature)`,
+/// `signed (not checked: no signers in the policy)`). Encoded as that string.
+public struct TagKind: RawRepresentable, Codable, Sendable, Hashable {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let lightweight = TagKind(rawValue: "lightweight")
+    public static let annotated = TagKind(rawValue: "annotated")
+
+    /// The kind of an annotated tag, from its signature's verdict.
+    public static func annotated(_ verdict: SignatureVerdict) -> TagKind {
+        verdict == .unsigned ? .annotated : TagKind(rawValue: verdict.label)
+    }
 }
 
 /// One finding about a release: its kind, one line saying what was found, and whether it fails the audit.

@@ -97,6 +97,8 @@ public struct ReleaseHistoryAudit {
         }
 
         let failing = request.failOn.failing(under: policy)
+        // One verifier (one temporary gpg keyring, when OpenPGP signers are listed) for every tag.
+        let signatures = GitSignatureVerifier(signers: try GitSignerStore.from(policy.tag.signers))
         var audited: [AuditedRelease] = []
         // One scanner for every release: the subtrees releases share are read once in all.
         var replaceRefs = ReplaceRefs.Scanner(refs: facts.replaceRefs)
@@ -107,9 +109,10 @@ public struct ReleaseHistoryAudit {
                 reports += fromNotes.filter { note in !reports.contains { $0.sha256 == note.sha256 } }
             }
             let candidates = (byVersion[ga.version] ?? []).sorted { ($0.createdAt, $0.tag.name) < ($1.createdAt, $1.tag.name) }
-            let facts = try readRelease(ga, selection: selection, candidates: candidates, policy: request.policy, graph: graph,
+            var facts = try readRelease(ga, selection: selection, candidates: candidates, policy: request.policy, graph: graph,
                                         branches: branches, reachability: reachability, replaceRefs: &replaceRefs,
                                         reports: reports, expectedRepository: expectedRepository, evidenceTrust: evidenceTrust)
+            if ga.tag.isAnnotated { facts.gaSignature = try signatures.verify(ga.tag.signature, at: ga.tag.tagger?.date) }
             audited.append(AuditedRelease.judge(facts, failing: failing, gitOnly: request.gitOnly))
         }
 
@@ -213,7 +216,7 @@ extension AuditedRelease {
         let relation = facts.relation
         return AuditedRelease(
             tag: tag.name, version: ga.version,
-            tagKind: tag.isAnnotated ? (tag.isSigned ? .signed : .annotated) : .lightweight,
+            tagKind: tag.isAnnotated ? .annotated(facts.gaSignature) : .lightweight,
             tagObject: tag.tagObjectID?.hex, commit: tag.commit?.hex, createdAt: Timestamp.string(ga.createdAt),
             rc: selection.chosen.map(candidate),
             rcReason: selection.reason, rcCandidates: facts.candidates.map(candidate),

@@ -10,6 +10,9 @@ public struct InspectReport: Codable, Sendable {
         public var signed: Bool
         /// The tag object id (annotated tags only).
         public var tagObject: String?
+        /// The signature's state (`signed (by NAME)`, `signed (unknown signer)`, ...), checked
+        /// against a policy's `tag.signers` (`inspect --policy`); nil when unsigned.
+        public var signature: String?
     }
 
     public var revision: String
@@ -34,7 +37,10 @@ public struct InspectReport: Codable, Sendable {
     public var replaceRefs: [String]
 
     /// Reads every fact from the repository.
-    public static func gather(_ repo: Repository, revision: String) throws -> InspectReport {
+    ///
+    /// - Parameter signers: the policy's tag signers, to check tag signatures against (none: not checked).
+    public static func gather(_ repo: Repository, revision: String, signers: GitSignerStore = GitSignerStore()) throws -> InspectReport {
+        let verifier = GitSignatureVerifier(signers: signers)
         let id = try repo.resolveCommit(revision)
         let commit = try repo.commit(id)
         let facts = try repo.facts()
@@ -51,7 +57,8 @@ public struct InspectReport: Codable, Sendable {
             summary: commit.summary,
             signed: commit.isSigned,
             tags: try repo.tags(pointingAt: id).map {
-                TagEntry(name: $0.name, annotated: $0.isAnnotated, signed: $0.isSigned, tagObject: $0.tagObjectID?.hex)
+                TagEntry(name: $0.name, annotated: $0.isAnnotated, signed: $0.isSigned, tagObject: $0.tagObjectID?.hex,
+                         signature: $0.isSigned ? try verifier.verify($0.signature, at: $0.tagger?.date).label : nil)
             },
             dirty: status.dirtyPaths,
             shallow: facts.isShallow,
@@ -85,7 +92,7 @@ public struct InspectReport: Codable, Sendable {
             row("tags", "(none)")
         } else {
             for (i, tag) in tags.enumerated() {
-                let kind = tag.annotated ? (tag.signed ? "annotated, signed" : "annotated") : "lightweight"
+                let kind = tag.annotated ? (tag.signature.map { "annotated, \($0)" } ?? "annotated") : "lightweight"
                 row(i == 0 ? "tags" : "", "\(tag.name) (\(kind))")
             }
         }

@@ -279,17 +279,45 @@ extension Policy {
         public var required: Bool
         /// `annotated`: the release tag must be an annotated tag; default false.
         public var annotated: Bool
-        /// `signed`: the release tag must carry a verified signature. This release-audit does not verify
-        /// tag signatures yet, so `true` always fails `release.tag` (it never passes on a pasted block).
+        /// `signed`: the release tag must carry a valid signature by one of `signers`.
         public var signed: Bool
+        /// `signers`: who may sign release tags (SSH allowed signers, OpenPGP keys); default empty.
+        public var signers: [GitSigner]
 
         public init(prefix: String = "", pattern: TagPattern = .defaultRelease, required: Bool = false,
-                    annotated: Bool = false, signed: Bool = false) {
+                    annotated: Bool = false, signed: Bool = false, signers: [GitSigner] = []) {
             self.prefix = prefix
             self.pattern = pattern
             self.required = required
             self.annotated = annotated
             self.signed = signed
+            self.signers = signers
+        }
+    }
+
+    /// One entry of `tag.signers`.
+    public struct GitSigner: Sendable, Hashable {
+        public enum Kind: String, Sendable, Hashable {
+            /// An SSH allowed-signers file or lines (git's `gpg.ssh.allowedSignersFile` format).
+            case ssh
+            /// OpenPGP public keys (armored or binary), verified with gpg.
+            case openpgp
+        }
+        /// Where the keys are: a file (absolute; relative paths are resolved against the policy
+        /// file's directory) or the text itself.
+        public enum Source: Sendable, Hashable {
+            case file(String)
+            case inline(String)
+        }
+        public var kind: Kind
+        public var source: Source
+        /// `fingerprints` (OpenPGP only): when set, only keys with these fingerprints count.
+        public var fingerprints: [String]
+
+        public init(kind: Kind, source: Source, fingerprints: [String] = []) {
+            self.kind = kind
+            self.source = source
+            self.fingerprints = fingerprints
         }
     }
 

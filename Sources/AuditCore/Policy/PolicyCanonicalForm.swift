@@ -77,6 +77,15 @@ extension Policy {
                 ("required", .bool(tag.required)),
                 ("annotated", .bool(tag.annotated)),
                 ("signed", .bool(tag.signed)),
+                ("signers", .list(tag.signers.map { signer in
+                    let text: String
+                    switch signer.source {
+                    case .file(let path): text = path
+                    case .inline(let value): text = value
+                    }
+                    return .map([(signer.kind.rawValue, .string(text))]
+                        + (signer.kind == .openpgp && !signer.fingerprints.isEmpty ? [("fingerprints", strings(signer.fingerprints))] : []))
+                })),
             ])),
             ("rc", .map([
                 ("patterns", strings(rc.patterns.map(\.pattern))),

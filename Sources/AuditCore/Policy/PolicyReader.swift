@@ -131,7 +131,7 @@ struct PolicyReader {
     }
 
     private func readTag(_ node: Node) throws -> Policy.ReleaseTag {
-        let section = try mapping(node, at: "tag", keys: ["prefix", "pattern", "required", "annotated", "signed"])
+        let section = try mapping(node, at: "tag", keys: ["prefix", "pattern", "required", "annotated", "signed", "signers"])
         var tag = Policy.ReleaseTag()
         try section.read("prefix") { node, key in
             let prefix = try string(node, key)
@@ -151,7 +151,44 @@ struct PolicyReader {
         try section.read("required") { tag.required = try bool($0, $1) }
         try section.read("annotated") { tag.annotated = try bool($0, $1) }
         try section.read("signed") { tag.signed = try bool($0, $1) }
+        try section.read("signers") { node, key in
+            guard case .sequence(let items) = node else {
+                throw invalid(node, key, "expected a list of signers (each `ssh: FILE` or `openpgp: FILE`), found \(describe(node))")
+            }
+            tag.signers = try items.enumerated().map { try gitSigner($1, at: "\(key)[\($0)]") }
+        }
         return tag
+    }
+
+    /// One `tag.signers` entry: `ssh: FILE-OR-LINES`, or `openpgp: FILE-OR-ARMOR` with optional `fingerprints`.
+    private func gitSigner(_ node: Node, at path: String) throws -> Policy.GitSigner {
+        let section = try mapping(node, at: path, keys: ["ssh", "openpgp", "fingerprints"])
+        let ssh = section["ssh"], openpgp = section["openpgp"]
+        guard (ssh == nil) != (openpgp == nil) else {
+            throw PolicyError.invalid(file: file, line: section.line, key: path, message: "give exactly one of ssh (an allowed-signers file or lines) and openpgp (a public key file or armored block)")
+        }
+        let kind: Policy.GitSigner.Kind = ssh != nil ? .ssh : .openpgp
+        let name = kind == .ssh ? "ssh" : "openpgp"
+        let entry = (ssh ?? openpgp)!
+        let text = try string(entry.value, "\(path).\(name)")
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw invalid(entry.value, "\(path).\(name)", "expected a file path or the keys themselves, found an empty string")
+        }
+        let inline = kind == .ssh
+            ? text.contains(where: \.isWhitespace) && text.split(whereSeparator: \.isWhitespace).contains { $0.hasPrefix("ssh-") || $0.hasPrefix("ecdsa-sha2-") || $0.hasPrefix("sk-") }
+            : text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----")
+        var signer = Policy.GitSigner(kind: kind, source: inline ? .inline(text) : .file(resolve(text)))
+        try section.read("fingerprints") { node, key in
+            guard kind == .openpgp else { throw invalid(node, key, "fingerprints pin OpenPGP keys; an SSH entry names its keys itself") }
+            signer.fingerprints = try strings(node, key).map { item in
+                let hex = item.value.replacingOccurrences(of: " ", with: "").uppercased()
+                guard hex.count == 40 || hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+                    throw invalid(item.node, item.key, "expected a full OpenPGP fingerprint (40 or 64 hexadecimal characters), as `gpg --fingerprint` prints it")
+                }
+                return hex
+            }
+        }
+        return signer
     }
 
     private func readReports(_ node: Node) throws -> Policy.ReportRule {

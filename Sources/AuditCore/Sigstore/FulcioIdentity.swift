@@ -23,6 +23,10 @@ public struct FulcioIdentity: Sendable, Equatable, Codable {
     public var sourceRepositoryRef: String?
     /// 21: the run invocation URI.
     public var runInvocationURI: String?
+    /// How many subject alternative names the certificate has, and whether the one read is a URI
+    /// (an identity is matched only when there is exactly one, of the kind its pattern is).
+    public var subjectAlternativeNameCount: Int = 1
+    public var subjectAlternativeNameIsURI: Bool = true
 
     public init(issuer: String? = nil, subjectAlternativeName: String? = nil, buildSignerURI: String? = nil,
                 buildSignerDigest: String? = nil, runnerEnvironment: String? = nil, sourceRepositoryURI: String? = nil,
@@ -65,13 +69,12 @@ public struct FulcioIdentity: Sendable, Equatable, Codable {
         runInvocationURI = try v2(21)
         do {
             let names = try certificate.extensions.subjectAlternativeNames ?? SubjectAlternativeNames()
-            subjectAlternativeName = names.lazy.compactMap { name -> String? in
-                switch name {
-                case .uniformResourceIdentifier(let uri): return uri
-                case .rfc822Name(let mail): return mail
-                default: return nil
-                }
-            }.first
+            subjectAlternativeNameCount = names.count
+            subjectAlternativeNameIsURI = false
+            for name in names {
+                if case .uniformResourceIdentifier(let uri) = name { subjectAlternativeName = uri; subjectAlternativeNameIsURI = true; break }
+                if case .rfc822Name(let mail) = name, subjectAlternativeName == nil { subjectAlternativeName = mail }
+            }
         } catch {
             throw .malformed("certificate: the subject alternative name does not parse (\(error))")
         }

@@ -13,6 +13,13 @@ extension Policy.TrustedIdentity {
             if let have, want.matches(have) { return nil }
             return "\(name) is \(have.map { "\"\($0)\"" } ?? "not set"), which does not match \"\(want)\""
         }
+        // Exactly one SAN, of the kind the pattern is (a URI for a workflow, else an email).
+        if id.subjectAlternativeNameCount != 1 {
+            return "the certificate has \(id.subjectAlternativeNameCount) subject alternative names; exactly one is expected"
+        }
+        if id.subjectAlternativeNameIsURI != san.pattern.contains("://") {
+            return "the certificate's subject alternative name is \(id.subjectAlternativeNameIsURI ? "a URI" : "not a URI"), and the policy's san \(san) is \(san.pattern.contains("://") ? "a URI" : "not")"
+        }
         return exact("the issuer", issuer, id.issuer)
             ?? glob("the SAN (workflow)", san, id.subjectAlternativeName)
             ?? exact("the source repository", sourceRepository, id.sourceRepositoryURI)
@@ -60,6 +67,10 @@ extension EvidenceVerifier {
                                            reason: "payloadType is '\(bundle.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
         }
         result.content = try readStatement(loaded, payload: bundle.envelope.payload)
+        if case .build(var record)? = result.content {
+            record.workflowRef = identity.sourceRepositoryRef
+            result.content = .build(record)
+        }
         result.problem = KeylessEvidence.witnessProblem(result.content, identity)
         return result
     }
@@ -84,9 +95,19 @@ extension KeylessEvidence {
                 return "the certificate was issued to a workflow at commit \(digest), but the statement names commit \(commit)"
             }
         }
-        if let repository, let uri = identity.sourceRepositoryURI,
-           RepositoryIdentity.normalize(uri).lowercased() != RepositoryIdentity.normalize(repository).lowercased() {
-            return "the certificate was issued to a workflow of \(uri), but the statement is about \(repository)"
+        if let repository {
+            guard let uri = identity.sourceRepositoryURI else {
+                return "the certificate names no source repository, so the statement's repository \(repository) is not witnessed by the workflow"
+            }
+            // The certificate's URI must already be a plain https URL (no credentials, query, port
+            // or other spelling that normalising would hide); then the two are compared.
+            let plain = RepositoryIdentity.normalize(uri)
+            guard uri.hasPrefix("https://"), uri == plain || uri == plain + ".git" else {
+                return "the certificate's source repository \(uri) is not a plain https URL"
+            }
+            if plain.lowercased() != RepositoryIdentity.normalize(repository).lowercased() {
+                return "the certificate was issued to a workflow of \(uri), but the statement is about \(repository)"
+            }
         }
         return nil
     }

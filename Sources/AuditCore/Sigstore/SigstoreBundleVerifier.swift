@@ -30,7 +30,7 @@ public struct KeylessSignature: Sendable {
 /// a bundle needs a Rekor entry.
 public enum SigstoreBundleVerifier {
     /// Verifies a bundle; returns what it proves, or throws `SigstoreError` saying what failed.
-    public static func verify(_ bundle: SigstoreBundle, root: SigstoreTrustedRoot) throws(SigstoreError) -> KeylessSignature {
+    public static func verify(_ bundle: SigstoreBundle, root: SigstoreTrustedRoot, now: Date = Date()) throws(SigstoreError) -> KeylessSignature {
         guard let leaf = bundle.certificates.first else { throw .malformed("bundle: no certificate") }
         guard !bundle.entries.isEmpty else {
             throw .invalid("the bundle has no transparency log entry: its signature time cannot be trusted (signed timestamps alone are not verified by release-audit)")
@@ -38,6 +38,10 @@ public enum SigstoreBundleVerifier {
         guard bundle.entries.count == 1 else { throw .invalid("the bundle has \(bundle.entries.count) transparency log entries; exactly one is expected") }
         let entry = bundle.entries[0]
         let signedAt = Date(timeIntervalSince1970: TimeInterval(entry.integratedTime))
+        // A log does not integrate entries in the future: one that says so is not believed.
+        guard signedAt <= now.addingTimeInterval(300) else {
+            throw .invalid("the log entry's integrated time \(iso(signedAt)) is in the future")
+        }
 
         // 1. The log entry: a key of the trusted root, its promise, its proof, its body.
         guard let log = root.logs.first(where: { $0.keyID == entry.logID }) else {

@@ -28,10 +28,14 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print JSON (sorted keys) instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Check tag signatures against this policy's tag.signers (a preset name or a file).", valueName: "policy"))
+    var policy: String?
+
     func run() throws {
         try reportingErrors {
+            let signers = try policy.map { try GitSignerStore.from(try Policy.load(nameOrPath: $0).policy.tag.signers) } ?? GitSignerStore()
             let repo = try repository.open()
-            let report = try InspectReport.gather(repo, revision: revision)
+            let report = try InspectReport.gather(repo, revision: revision, signers: signers)
             print(json ? try report.jsonString() : report.text)
         }
     }

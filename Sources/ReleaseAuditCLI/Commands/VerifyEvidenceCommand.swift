@@ -21,8 +21,9 @@ struct VerifyEvidenceCommand: ParsableCommand {
             that the logged entry is about this envelope and certificate. The built-in public-good \
             Sigstore root is trusted; --trusted-root adds others. The identity the certificate \
             names (workflow, repository, ref, commit, issuer) and the log index are printed; the \
-            statement must name the commit the certificate names. The gate does not accept \
-            keyless evidence yet.
+            statement must name the commit and repository the certificate names. No identity \
+            is required here: the gate trusts bundles by the identities its policy lists \
+            (trusted_keys.<role>.identities).
 
             Examples:
               release-audit verify-evidence evidence/test.json --trusted-key ci.pub

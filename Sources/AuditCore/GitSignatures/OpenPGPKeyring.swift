@@ -1,0 +1,140 @@
+import Foundation
+
+/// A temporary gpg home holding only the policy's OpenPGP keys, where signatures are verified as
+/// git verifies them: `gpg --status-fd=1 --verify`, judged by the status lines, never the text.
+final class OpenPGPKeyring: @unchecked Sendable {
+    let program: String
+    let home: URL
+
+    /// Makes the home (mode 0700) and imports every key.
+    ///
+    /// - Throws: `InputProblem` when gpg cannot be run, or a key does not import.
+    init(program: String, keys: [Data]) throws {
+        self.program = program
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("release-audit-gpg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        for (index, key) in keys.enumerated() {
+            let file = home.appendingPathComponent("import-\(index).asc")
+            try key.write(to: file)
+            let result = try run(["--import", file.path])
+            let imported = result.status.contains { $0.hasPrefix("IMPORT_OK") }
+            guard result.exitCode == 0 || imported else {
+                remove()
+                throw InputProblem("an OpenPGP key of the policy's signers does not import into gpg: \(result.stderr.split(separator: "\n").first ?? "")")
+            }
+        }
+    }
+
+    func remove() {
+        _ = try? run(["--batch", "--no-tty"], gpgconf: true)
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    /// The verdict on an armoured signature over `data`.
+    func verify(signature: String, data: Data, pinned: Set<String>) throws -> SignatureVerdict {
+        let id = UUID().uuidString
+        let sigFile = home.appendingPathComponent("\(id).sig"), dataFile = home.appendingPathComponent("\(id).data")
+        try Data(signature.utf8).write(to: sigFile)
+        try data.write(to: dataFile)
+        defer {
+            try? FileManager.default.removeItem(at: sigFile)
+            try? FileManager.default.removeItem(at: dataFile)
+        }
+        let result = try run(["--verify", sigFile.path, dataFile.path])
+        return Self.verdict(status: result.status, pinned: pinned)
+    }
+
+    /// Reads gpg's status lines (`[GNUPG:] KEYWORD ARGS`), as git's `parse_gpg_output` does.
+    static func verdict(status: [String], pinned: Set<String>) -> SignatureVerdict {
+        var good: (key: String, uid: String)?
+        var valid: (fingerprint: String, primary: String)?
+        var newSignatures = 0
+        var problem: String?
+        var missing: String?
+        for line in status {
+            let fields = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard let keyword = fields.first else { continue }
+            let arg = fields.count > 1 ? fields[1] : ""
+            let rest = fields.count > 2 ? fields[2] : ""
+            switch keyword {
+            case "NEWSIG": newSignatures += 1
+            case "GOODSIG": good = (arg, rest)
+            case "VALIDSIG":
+                let all = line.split(separator: " ").map(String.init)
+                valid = (arg, all.count >= 11 ? all[10] : arg)
+            case "BADSIG": problem = "the OpenPGP signature by key \(arg) does not verify"
+            case "EXPKEYSIG": problem = "the OpenPGP signature was made by key \(arg), which has expired (git verify-tag refuses it too)"
+            case "REVKEYSIG": problem = "the OpenPGP signature was made by key \(arg), which is revoked"
+            case "EXPSIG": problem = "the OpenPGP signature has expired"
+            case "NO_PUBKEY": missing = arg
+            case "ERRSIG":
+                let all = line.split(separator: " ").map(String.init)
+                // ERRSIG <keyid> <pkalgo> <hashalgo> <sig_class> <time> <rc> [<fpr>]: rc 9 is a missing key.
+                if all.count >= 7, all[6] == "9" { missing = missing ?? arg } else {
+                    problem = problem ?? "gpg cannot check the OpenPGP signature by key \(arg) (error code \(all.count >= 7 ? all[6] : "?"))"
+                }
+            default: break
+            }
+        }
+        if newSignatures > 1 { return .bad("the block holds \(newSignatures) OpenPGP signatures; git checks one") }
+        if let problem { return .bad(problem) }
+        if let missing { return .unknownSigner(key: missing, reason: "no OpenPGP key of the policy's signers made it") }
+        guard let good, let valid else { return .bad("gpg reported no good signature") }
+        if !pinned.isEmpty, !pinned.contains(valid.primary.uppercased()), !pinned.contains(valid.fingerprint.uppercased()) {
+            return .unknownSigner(key: valid.primary, reason: "the key is in the policy's keyring but its fingerprint is not pinned")
+        }
+        return .good(signer: good.uid.isEmpty ? valid.primary : good.uid, key: valid.primary)
+    }
+
+    struct Result {
+        var exitCode: Int32
+        var status: [String]
+        var stderr: String
+    }
+
+    /// Runs gpg (or gpgconf to stop the home's agent) in the temporary home, status lines on stdout.
+    private func run(_ arguments: [String], gpgconf: Bool = false) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = gpgconf
+            ? ["gpgconf", "--homedir", home.path, "--kill", "all"]
+            : [program, "--homedir", home.path, "--batch", "--no-tty", "--no-auto-key-retrieve", "--status-fd=1"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C"
+        environment.removeValue(forKey: "GNUPGHOME")
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw InputProblem("cannot run \(program) (\(error.localizedDescription)): OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
+        }
+        let errData = LockedData()
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue.global().async {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            done.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        done.wait()
+        if !gpgconf, process.terminationReason == .exit, process.terminationStatus == 127 {
+            throw InputProblem("\(program) is not installed: OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
+        }
+        let status = String(decoding: outData, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("[GNUPG:] ") }.map { String($0.dropFirst("[GNUPG:] ".count)) }
+        return Result(exitCode: process.terminationStatus, status: status, stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+}
+
+/// Bytes written by one thread and read by another after it is done.
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+}

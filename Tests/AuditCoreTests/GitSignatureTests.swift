@@ -1,0 +1,269 @@
+import Foundation
+import GitFacts
+import Testing
+import TestSupport
+@testable import AuditCore
+
+/// Tag signatures made by git itself (`git tag -s`) with real keys (ssh-keygen, gpg), judged by
+/// release-audit and by `git verify-tag` with the same trust. They must agree wherever git says
+/// good, and release-audit must never say good where git says bad.
+@Suite(.serialized) struct GitSignatureTests {
+    /// A repository, a gpg home and SSH keys in one temporary directory.
+    final class Signing {
+        let directory: TemporaryDirectory
+        let git: GitRepo
+        var gnupg: String { directory.appending("gnupg").path }
+        var allowed: String { directory.appending("allowed_signers").path }
+
+        init() throws {
+            directory = try TemporaryDirectory(prefix: "release-audit-sig")
+            try FileManager.default.createDirectory(atPath: directory.appending("gnupg").path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            git = try GitRepo.create(in: directory.url, name: "repo")
+            try git.commit("Start", files: ["README.md": "# x\n"])
+            try Data().write(to: URL(fileURLWithPath: allowed))
+        }
+
+        deinit { _ = try? runProcess("gpgconf", ["--kill", "all"], environment: env) }
+
+        var env: [String: String] {
+            var env = git.environment()
+            env["GNUPGHOME"] = gnupg
+            return env
+        }
+
+        @discardableResult
+        func run(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> ProcessOutput {
+            try runProcess(program, arguments, environment: env, currentDirectory: git.url, stdin: stdin)
+        }
+
+        @discardableResult
+        func must(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> String {
+            let r = try run(program, arguments, stdin: stdin)
+            try #require(r.status == 0, "\(program) \(arguments.joined(separator: " ")): \(r.stderr)")
+            return r.stdout
+        }
+
+        /// An SSH key pair; returns the public key line (`TYPE BASE64 COMMENT`).
+        func sshKey(_ name: String, type: String, bits: String? = nil) throws -> String {
+            let file = directory.appending(name).path
+            try must("ssh-keygen", ["-q", "-t", type] + (bits.map { ["-b", $0] } ?? []) + ["-N", "", "-C", name, "-f", file])
+            return try String(contentsOfFile: file + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// A gpg key; returns its fingerprint.
+        func gpgKey(_ uid: String, algorithm: String = "ed25519", expire: String = "1y") throws -> String {
+            try must("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", uid, algorithm, "sign", expire])
+            let listing = try must("gpg", ["--batch", "--with-colons", "--fingerprint", uid])
+            let fpr = listing.split(separator: "\n").first { $0.hasPrefix("fpr:") }.map { $0.split(separator: ":", omittingEmptySubsequences: false)[9] }
+            return String(try #require(fpr))
+        }
+
+        func exportKey(_ fingerprint: String) throws -> String {
+            try must("gpg", ["--batch", "--armor", "--export", fingerprint])
+        }
+
+        /// `git tag -s NAME` signed with an SSH key file (its private half).
+        func sshTag(_ name: String, key: String) throws {
+            try must("git", ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(directory.appending(key).path)",
+                             "tag", "-s", name, "-m", "release \(name)"])
+        }
+
+        func gpgTag(_ name: String, fingerprint: String) throws {
+            try must("git", ["-c", "gpg.format=openpgp", "-c", "user.signingkey=\(fingerprint)", "tag", "-s", name, "-m", "release \(name)"])
+        }
+
+        /// `git verify-tag` with the allowed-signers file (SSH) and the gpg home (OpenPGP).
+        func gitVerifies(_ name: String) throws -> Bool {
+            try run("git", ["-c", "gpg.ssh.allowedSignersFile=\(allowed)", "verify-tag", name]).status == 0
+        }
+
+        func allow(_ lines: String) throws {
+            try Data(lines.utf8).write(to: URL(fileURLWithPath: allowed))
+        }
+
+        /// release-audit's verdict on the tag, with these signers.
+        func verdict(_ name: String, _ signers: GitSignerStore) throws -> SignatureVerdict {
+            let tag = try #require(try Repository(at: git.path).tag(named: name))
+            return try GitSignatureVerifier(signers: signers).verify(tag.signature, at: tag.tagger?.date)
+        }
+
+        func sshSigners() throws -> GitSignerStore {
+            GitSignerStore(ssh: try AllowedSigner.parse(try String(contentsOfFile: allowed, encoding: .utf8), source: "allowed"))
+        }
+
+        /// A tag object made from another's bytes, stored under `refs/tags/NAME`.
+        func forgeTag(_ name: String, _ contents: String) throws {
+            let id = try git.git(["hash-object", "-t", "tag", "-w", "--stdin", "--literally"], stdin: contents)
+            try git.git("update-ref", "refs/tags/\(name)", id)
+        }
+    }
+
+    // MARK: SSH
+
+    @Test(arguments: [("ed25519", nil), ("ecdsa", "256"), ("rsa", "3072")] as [(String, String?)])
+    func sshSignatureByAnAllowedSignerIsGoodAsGitSays(type: String, bits: String?) throws {
+        let s = try Signing()
+        let pub = try s.sshKey("alice", type: type, bits: bits)
+        try s.allow("alice@example.com \(pub)\n")
+        try s.sshTag("v1.0.0", key: "alice")
+        #expect(try s.gitVerifies("v1.0.0"))
+        let verdict = try s.verdict("v1.0.0", try s.sshSigners())
+        guard case .good(let signer, let key) = verdict else { Issue.record("\(verdict)"); return }
+        #expect(signer == "alice@example.com")
+        #expect(key.hasPrefix("SHA256:"))
+        let fingerprint = try s.must("ssh-keygen", ["-l", "-f", s.directory.appending("alice.pub").path])
+        #expect(fingerprint.contains(key))
+    }
+
+    @Test func sshStrangerWrongTimesAndTamperingAreNotGood() throws {
+        let s = try Signing()
+        let alice = try s.sshKey("alice", type: "ed25519")
+        _ = try s.sshKey("mallory", type: "ed25519")
+        try s.allow("alice@example.com \(alice)\n")
+        try s.sshTag("v1.0.0", key: "alice")
+        try s.sshTag("v2.0.0", key: "alice")
+        try s.sshTag("v3.0.0", key: "mallory")
+        let signers = try s.sshSigners()
+
+        // A good signature by a stranger.
+        #expect(try !s.gitVerifies("v3.0.0"))
+        #expect({ if case .unknownSigner = try! s.verdict("v3.0.0", signers) { return true }; return false }())
+
+        // The tag message changed after signing.
+        let raw = try s.git.git("cat-file", "tag", "v1.0.0") + "\n"
+        try s.forgeTag("v1.0.0-tampered", raw.replacingOccurrences(of: "release v1.0.0", with: "release v1.0.1"))
+        #expect(try !s.gitVerifies("v1.0.0-tampered"))
+        #expect({ if case .bad = try! s.verdict("v1.0.0-tampered", signers) { return true }; return false }())
+
+        // v2's signature block pasted under v1's tag text.
+        let v2 = try s.git.git("cat-file", "tag", "v2.0.0") + "\n"
+        let block = String(v2[v2.range(of: "-----BEGIN SSH SIGNATURE-----")!.lowerBound...])
+        let v1Text = String(raw[..<raw.range(of: "-----BEGIN SSH SIGNATURE-----")!.lowerBound])
+        try s.forgeTag("v1.0.0-pasted", v1Text + block)
+        #expect(try !s.gitVerifies("v1.0.0-pasted"))
+        #expect({ if case .bad = try! s.verdict("v1.0.0-pasted", signers) { return true }; return false }())
+
+        // valid-before in the past and valid-after in the future (the tag is dated 2024-01-01).
+        for options in ["valid-before=\"20230101\"", "valid-after=\"20250101\""] {
+            try s.allow("alice@example.com \(options) \(alice)\n")
+            #expect(try !s.gitVerifies("v1.0.0"), "\(options)")
+            let verdict = try s.verdict("v1.0.0", try s.sshSigners())
+            #expect({ if case .unknownSigner = verdict { return true }; return false }(), "\(options): \(verdict)")
+        }
+        try s.allow("alice@example.com valid-after=\"20230101\",valid-before=\"20250101\" \(alice)\n")
+        #expect(try s.gitVerifies("v1.0.0"))
+        #expect(try s.verdict("v1.0.0", try s.sshSigners()).isGood)
+
+        // An entry that allows only another namespace.
+        try s.allow("alice@example.com namespaces=\"file\" \(alice)\n")
+        #expect(try !s.gitVerifies("v1.0.0"))
+        #expect(try !s.verdict("v1.0.0", try s.sshSigners()).isGood)
+    }
+
+    @Test func aSignatureInAnotherNamespaceIsBad() throws {
+        let s = try Signing()
+        let alice = try s.sshKey("alice", type: "ed25519")
+        try s.allow("alice@example.com \(alice)\n")
+        // The tag's text signed with `ssh-keygen -Y sign -n file` (not "git"), as a tag object.
+        let person = "\(GitRepo.userName) <\(GitRepo.userEmail)> \(GitRepo.startDate) +0000"
+        let text = "object \(try s.git.revParse("HEAD"))\ntype commit\ntag v1.0.0\ntagger \(person)\n\nrelease v1.0.0\n"
+        let payload = s.directory.appending("payload").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: payload))
+        try s.must("ssh-keygen", ["-Y", "sign", "-n", "file", "-f", s.directory.appending("alice").path, payload])
+        let signature = try String(contentsOfFile: payload + ".sig", encoding: .utf8)
+        try s.forgeTag("v1.0.0", text + signature)
+        #expect(try !s.gitVerifies("v1.0.0"))
+        let verdict = try s.verdict("v1.0.0", try s.sshSigners())
+        guard case .bad(let reason) = verdict else { Issue.record("\(verdict)"); return }
+        #expect(reason.contains("namespace \"file\""))
+    }
+
+    // MARK: OpenPGP
+
+    @Test(arguments: [("ed25519"), ("rsa3072")])
+    func openPGPSignatureByAPolicyKeyIsGoodAsGitSays(algorithm: String) throws {
+        let s = try Signing()
+        let fpr = try s.gpgKey("Alice <alice@example.com>", algorithm: algorithm)
+        try s.gpgTag("v1.0.0", fingerprint: fpr)
+        #expect(try s.gitVerifies("v1.0.0"))
+        let signers = GitSignerStore(openpgpKeys: [Data(try s.exportKey(fpr).utf8)])
+        #expect(try s.verdict("v1.0.0", signers) == .good(signer: "Alice <alice@example.com>", key: fpr))
+        // Pinned to another fingerprint: the key is in the keyring, but does not count.
+        let pinned = GitSignerStore(openpgpKeys: signers.openpgpKeys, openpgpFingerprints: [String(repeating: "A", count: 40)])
+        #expect({ if case .unknownSigner = try! s.verdict("v1.0.0", pinned) { return true }; return false }())
+        #expect(try s.verdict("v1.0.0", GitSignerStore(openpgpKeys: signers.openpgpKeys, openpgpFingerprints: [fpr])).isGood)
+    }
+
+    @Test func openPGPStrangerTamperingAndSSHOnlySignersAreNotGood() throws {
+        let s = try Signing()
+        let alice = try s.gpgKey("Alice <alice@example.com>")
+        let mallory = try s.gpgKey("Mallory <mallory@example.com>")
+        try s.gpgTag("v1.0.0", fingerprint: alice)
+        try s.gpgTag("v3.0.0", fingerprint: mallory)
+        let onlyAlice = GitSignerStore(openpgpKeys: [Data(try s.exportKey(alice).utf8)])
+        // git trusts every key in its home, so the stranger is judged against only Alice's key here.
+        #expect({ if case .unknownSigner = try! s.verdict("v3.0.0", onlyAlice) { return true }; return false }())
+        let raw = try s.git.git("cat-file", "tag", "v1.0.0") + "\n"
+        try s.forgeTag("v1.0.0-tampered", raw.replacingOccurrences(of: "release v1.0.0", with: "release v1.0.9"))
+        #expect(try !s.gitVerifies("v1.0.0-tampered"))
+        #expect({ if case .bad = try! s.verdict("v1.0.0-tampered", onlyAlice) { return true }; return false }())
+        // A block of garbage pasted where a signature goes.
+        let text = String(raw[..<raw.range(of: "-----BEGIN PGP SIGNATURE-----")!.lowerBound])
+        try s.forgeTag("v1.0.0-garbage", text + "-----BEGIN PGP SIGNATURE-----\n\nZ2FyYmFnZQ==\n-----END PGP SIGNATURE-----\n")
+        #expect(try !s.gitVerifies("v1.0.0-garbage"))
+        #expect({ if case .bad = try! s.verdict("v1.0.0-garbage", onlyAlice) { return true }; return false }())
+        // An OpenPGP-signed tag when the policy lists only SSH signers.
+        let ssh = try s.sshKey("bob", type: "ed25519")
+        let sshOnly = GitSignerStore(ssh: try AllowedSigner.parse("bob@example.com \(ssh)\n", source: "x"))
+        #expect({ if case .unknownSigner = try! s.verdict("v1.0.0", sshOnly) { return true }; return false }())
+        // And an SSH-signed tag when only OpenPGP signers are listed.
+        try s.sshTag("v4.0.0", key: "bob")
+        #expect(try !s.gitVerifies("v4.0.0"))  // the allowed-signers file is empty
+        #expect({ if case .unknownSigner = try! s.verdict("v4.0.0", onlyAlice) { return true }; return false }())
+    }
+
+    @Test func openPGPRevokedAndExpiredKeysAreBadAsGitSays() throws {
+        let s = try Signing()
+        let revoked = try s.gpgKey("Rev <rev@example.com>")
+        try s.gpgTag("v1.0.0", fingerprint: revoked)
+        let expiring = try s.gpgKey("Exp <exp@example.com>", expire: "seconds=3")
+        try s.gpgTag("v2.0.0", fingerprint: expiring)
+        // Revoke with the revocation certificate gpg made (its armor line is guarded by a colon).
+        let certificate = try String(contentsOfFile: "\(s.gnupg)/openpgp-revocs.d/\(revoked).rev", encoding: .utf8)
+            .replacingOccurrences(of: ":-----BEGIN PGP PUBLIC KEY BLOCK-----", with: "-----BEGIN PGP PUBLIC KEY BLOCK-----")
+        try s.must("gpg", ["--batch", "--import"], stdin: certificate)
+        Thread.sleep(forTimeInterval: 4)
+        for (tag, fpr) in [("v1.0.0", revoked), ("v2.0.0", expiring)] {
+            #expect(try !s.gitVerifies(tag), "\(tag)")
+            let verdict = try s.verdict(tag, GitSignerStore(openpgpKeys: [Data(try s.exportKey(fpr).utf8)]))
+            #expect({ if case .bad = verdict { return true }; return false }(), "\(tag): \(verdict)")
+        }
+    }
+
+    // MARK: Unsigned, lightweight, no signers, no gpg
+
+    @Test func unsignedLightweightAndUncheckedTags() throws {
+        let s = try Signing()
+        try s.git.tag("v1.0.0", message: "annotated")
+        try s.git.tag("v2.0.0")
+        let alice = try s.sshKey("alice", type: "ed25519")
+        try s.sshTag("v3.0.0", key: "alice")
+        try s.allow("alice@example.com \(alice)\n")
+        #expect(try !s.gitVerifies("v1.0.0"))
+        #expect(try s.verdict("v1.0.0", try s.sshSigners()) == .unsigned)
+        #expect(try Repository(at: s.git.path).tag(named: "v2.0.0")?.isAnnotated == false)
+        #expect(try s.verdict("v3.0.0", GitSignerStore()) == .notChecked)
+        #expect(SignatureVerdict.notChecked.label == "signed (not checked: no signers in the policy)")
+    }
+
+    @Test func aMissingGPGIsAnInputProblemNotAPass() throws {
+        let s = try Signing()
+        let fpr = try s.gpgKey("Alice <alice@example.com>")
+        try s.gpgTag("v1.0.0", fingerprint: fpr)
+        let tag = try #require(try Repository(at: s.git.path).tag(named: "v1.0.0"))
+        let verifier = GitSignatureVerifier(signers: GitSignerStore(openpgpKeys: [Data(try s.exportKey(fpr).utf8)]),
+                                            environment: ["RELEASE_AUDIT_GPG": "gpg-that-is-not-installed"])
+        #expect(throws: InputProblem.self) { try verifier.verify(tag.signature, at: tag.tagger?.date) }
+    }
+}
