@@ -267,3 +267,114 @@ import TestSupport
         #expect(throws: InputProblem.self) { try verifier.verify(tag.signature, at: tag.tagger?.date) }
     }
 }
+
+/// `tag.signers` in a policy, and the gate and audit end to end (the built binary) on signed tags.
+@Suite struct TagSignerPolicyTests {
+    static func parse(_ text: String) throws -> Policy {
+        try Policy.parse(Data(text.utf8), file: "p.yml", baseDirectory: "/work")
+    }
+
+    @Test func readsSignersAndRoundTrips() throws {
+        let policy = try Self.parse("""
+            version: 1
+            tag:
+              signed: true
+              signers:
+                - ssh: keys/allowed_signers
+                - ssh: 'alice@example.com namespaces="git" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl'
+                - openpgp: /etc/keys/team.asc
+                  fingerprints: ["0123 4567 89ab cdef 0123  4567 89ab cdef 0123 4567"]
+            """)
+        #expect(policy.tag.signers.count == 3)
+        #expect(policy.tag.signers[0] == Policy.GitSigner(kind: .ssh, source: .file("/work/keys/allowed_signers")))
+        if case .inline(let text) = policy.tag.signers[1].source { #expect(text.hasPrefix("alice@example.com")) } else { Issue.record("not inline") }
+        #expect(policy.tag.signers[2].fingerprints == ["0123456789ABCDEF0123456789ABCDEF01234567"])
+        for text in [policy.canonicalYAML(), policy.canonicalJSON()] {
+            #expect(try Policy.parse(Data(text.utf8), file: "c", baseDirectory: "/") == policy)
+        }
+    }
+
+    @Test(arguments: [
+        ("    - ssh: a\n      openpgp: b\n", "give exactly one of ssh"),
+        ("    - {}\n", "give exactly one of ssh"),
+        ("    - ssh: \"\"\n", "expected a file path or the keys themselves"),
+        ("    - ssh: a\n      fingerprints: [\"0123456789ABCDEF0123456789ABCDEF01234567\"]\n", "fingerprints pin OpenPGP keys"),
+        ("    - openpgp: a\n      fingerprints: [\"ABCD\"]\n", "a full OpenPGP fingerprint"),
+        ("    - gpg: a\n", "unknown key"),
+    ])
+    func refuses(entry: String, message: String) {
+        do {
+            _ = try Self.parse("version: 1\ntag:\n  signers:\n" + entry)
+            Issue.record("accepted")
+        } catch {
+            #expect(String(describing: error).contains(message), "\(error)")
+        }
+    }
+
+    @Test func aBrokenAllowedSignersFileIsAnInputProblem() throws {
+        for (text, message) in [("alice@example.com\n", "line 1"), ("a cert-authority ssh-ed25519 AAAA\n", "line 1"),
+                                ("a valid-before=\"2024\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n", "not a time")] {
+            #expect(throws: InputProblem.self) { try GitSignerStore.from([Policy.GitSigner(kind: .ssh, source: .inline(text))]) }
+            do { _ = try GitSignerStore.from([Policy.GitSigner(kind: .ssh, source: .inline(text))]) } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
+        }
+        #expect(throws: InputProblem.self) { try GitSignerStore.from([Policy.GitSigner(kind: .ssh, source: .file("/nonexistent/allowed"))]) }
+    }
+
+    @Test func theGateAndTheAuditNameTheSignerAndFailAStranger() throws {
+        let s = try GitSignatureTests.Signing()
+        try s.git.git("remote", "add", "origin", "https://github.com/example/widget.git")
+        let alice = try s.sshKey("alice", type: "ed25519")
+        _ = try s.sshKey("mallory", type: "ed25519")
+        try s.allow("alice@example.com namespaces=\"git\" \(alice)\n")
+        try s.sshTag("v1.0.0", key: "alice")
+        let binary = try releaseAuditBinary
+        let dir = s.directory.url
+        func tool(_ arguments: [String]) throws -> ProcessOutput {
+            var env = s.env
+            for name in env.keys where name.hasPrefix("GITHUB_") || name == "CI" { env.removeValue(forKey: name) }
+            env["HOME"] = dir.path
+            return try runProcess(binary, arguments, environment: env, currentDirectory: dir)
+        }
+        for name in ["tester", "builder", "auditor"] { #expect(try tool(["keygen", "--out", name]).status == 0) }
+        #expect(try tool(["record", "test", "--repo", "repo", "--result", "passed", "--key", "tester.key", "--out", "test.json"]).status == 0)
+        let policy = """
+            version: 1
+            trusted_keys:
+              tester: {keys: [tester.pub]}
+              builder: {keys: [builder.pub]}
+              auditor: {keys: [auditor.pub]}
+            tag:
+              annotated: true
+              signed: true
+              signers:
+                - ssh: allowed_signers
+
+            """
+        try Data(policy.utf8).write(to: dir.appendingPathComponent("policy.yml"))
+        func gate(_ tag: String) throws -> ProcessOutput {
+            let build = "build-\(tag).json"
+            #expect(try tool(["record", "build", "--repo", "repo", "--rev", tag, "--key", "builder.key", "--out", build]).status == 0)
+            return try tool(["gate", "--repo", "repo", "--release", tag, "--policy", "policy.yml", "--test-evidence", "test.json",
+                             "--build-evidence", build, "--key", "auditor.key", "--out", "reports/\(tag).json"])
+        }
+        let good = try gate("v1.0.0")
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("signed by alice@example.com (key SHA256:"))
+
+        // A stranger's tag on the same commit (the release commit is the tested one).
+        try s.sshTag("v2.0.0", key: "mallory")
+        let stranger = try gate("v2.0.0")
+        #expect(stranger.status == 1)
+        #expect(stranger.stdout.contains("which is not an allowed signer"))
+
+        let audit = try tool(["audit", "--repo", "repo", "--policy", "policy.yml", "--reports", "reports", "--format", "json"])
+        #expect(audit.status == 1)
+        #expect(audit.stdout.contains("\"tagKind\" : \"signed (by alice@example.com)\"") || audit.stdout.contains("\"tagKind\":\"signed (by alice@example.com)\""),
+                "\(audit.stdout)")
+        #expect(audit.stdout.contains("signed (unknown signer)"))
+        let inspect = try tool(["inspect", "v2.0.0", "--repo", "repo", "--policy", "policy.yml"])
+        #expect(inspect.stdout.contains("v2.0.0 (annotated, signed (unknown signer))"), "\(inspect.stdout)")
+    }
+}
