@@ -15,6 +15,8 @@ public struct CommitGraph: Sendable {
     private let parentStart: [Int32]
     private let parents: [Int32]
     private let generation: [Int32]
+    /// Node i's id.
+    private let keys: [CommitKey]
 
     /// The number of commits loaded.
     public var count: Int { generation.count }
@@ -24,6 +26,67 @@ public struct CommitGraph: Sendable {
         self.parentStart = parentStart
         self.parents = parents
         self.generation = try Self.generations(count: index.count, parentStart: parentStart, parents: parents)
+        var keys = [CommitKey](repeating: CommitKey(git_oid()), count: index.count)
+        for (key, node) in index { keys[Int(node)] = key }
+        self.keys = keys
+    }
+
+    /// What `mergeBase` found.
+    public enum MergeBase: Sendable, Equatable {
+        /// No common ancestor.
+        case none
+        /// Exactly one best common ancestor: what `git merge-base` prints.
+        case unique(ObjectID)
+        /// Several (a criss-cross merge): git picks one by its own rules, so ask git's walk.
+        case several
+        /// A commit was not loaded.
+        case unknown
+    }
+
+    /// The best common ancestors of two commits (those not reachable from another common
+    /// ancestor), by painting both sides down in generation order: a commit's paint is final when
+    /// it is taken from the queue, and the walk stops when every queued commit lies below a
+    /// common ancestor found.
+    public func mergeBase(_ x: ObjectID, _ y: ObjectID) -> MergeBase {
+        guard let a = node(x), let b = node(y) else { return .unknown }
+        if a == b { return .unique(x) }
+        let left: UInt8 = 1, right: UInt8 = 2, stale: UInt8 = 4
+        var paint: [Int32: UInt8] = [a: left, b: right]
+        var queue = NodeQueue(generation: generation)
+        queue.push(a)
+        queue.push(b)
+        var active = 2  // queued commits not below a common ancestor
+        var found: [Int32] = []
+        while active > 0, let n = queue.pop() {
+            var flags = paint[n] ?? 0
+            // Stale commits still pass their paint on: a common ancestor below one found is not a best one.
+            if flags & stale == 0 {
+                active -= 1
+                if flags & (left | right) == left | right {
+                    found.append(n)
+                    flags |= stale
+                }
+            }
+            for p in parentStart[Int(n)]..<parentStart[Int(n) + 1] {
+                let parent = parents[Int(p)]
+                if let old = paint[parent] {
+                    let new = old | flags
+                    if new != old {
+                        paint[parent] = new
+                        if old & stale == 0 && new & stale != 0 { active -= 1 }
+                    }
+                } else {
+                    paint[parent] = flags
+                    queue.push(parent)
+                    if flags & stale == 0 { active += 1 }
+                }
+            }
+        }
+        switch found.count {
+        case 0: return .none
+        case 1: return .unique(keys[Int(found[0])].id)
+        default: return .several
+        }
     }
 
     /// Whether the commit was loaded (it is reachable from one of the tips).
@@ -151,6 +214,17 @@ private struct CommitKey: Hashable, Sendable {
              raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
              raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
         }
+    }
+
+    /// The id again.
+    var id: ObjectID {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            raw.storeBytes(of: head, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: middle, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: tail, toByteOffset: 16, as: UInt32.self)
+        }
+        return ObjectID(oid)
     }
 }
 

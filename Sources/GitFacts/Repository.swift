@@ -280,9 +280,11 @@ public final class Repository {
             chain += rest.tags
         }
         let signature = try tagSignature(oid)
-        return Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
-                   isSigned: signature != nil, chainLength: final.chain,
-                   targetType: final.type, targetID: final.id, tagObjects: chain, signature: signature)
+        var tag = Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
+                      isSigned: signature != nil, chainLength: final.chain,
+                      targetType: final.type, targetID: final.id, tagObjects: chain, signature: signature)
+        tag.objectName = git_tag_name(object).map { String(cString: $0) }
+        return tag
     }
 
     /// The type of an object from its header alone (no inflating, no hashing).
@@ -374,11 +376,24 @@ public final class Repository {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var names = Set<[UInt8]>()
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "^"),
-                  let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
-            let name = Array(line[line.index(after: space)...].filter { $0 != UInt8(ascii: "\r") })
-            if !name.starts(with: Array("refs/".utf8)) { names.insert(name) }
+        // One pass over the bytes: packed-refs of a large repository has tens of thousands of
+        // lines, almost all `refs/...`, which are skipped without being copied.
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let refs = Array("refs/".utf8)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                defer { start = end + 1 }
+                guard end > start, bytes[start] != UInt8(ascii: "#"), bytes[start] != UInt8(ascii: "^") else { continue }
+                var space = start
+                while space < end && bytes[space] != 0x20 { space += 1 }
+                guard space < end else { continue }
+                let name = bytes[(space + 1)..<end]
+                if name.starts(with: refs) { continue }
+                names.insert(name.filter { $0 != 0x0D })
+            }
         }
         return names
     }

@@ -114,6 +114,9 @@ public struct Tag: Hashable, Sendable {
     /// The (outermost) tag object's signature and the bytes it signs (the object up to the last
     /// line that opens a signature block, as git splits it); nil when it carries none.
     public var signature: ObjectSignature? = nil
+    /// The name the (outermost) tag object itself carries (its `tag` header); nil for a lightweight
+    /// tag. It differs from `name` when a tag object was put under another ref name.
+    public var objectName: String? = nil
     /// How many tag objects were followed to reach the target (0 lightweight, 1 annotated, 2+ tag-of-tag).
     public var chainLength: Int
     /// The type of the object the tag finally names.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GitFacts
 import Testing
@@ -85,7 +86,7 @@ import TestSupport
         /// release-audit's verdict on the tag, with these signers.
         func verdict(_ name: String, _ signers: GitSignerStore) throws -> SignatureVerdict {
             let tag = try #require(try Repository(at: git.path).tag(named: name))
-            return try GitSignatureVerifier(signers: signers).verify(tag.signature, at: tag.tagger?.date)
+            return try GitSignatureVerifier(signers: signers).verify(tag: tag)
         }
 
         func sshSigners() throws -> GitSignerStore {
@@ -179,6 +180,106 @@ import TestSupport
         #expect(reason.contains("namespace \"file\""))
     }
 
+    /// Found by the black-box review: the validity window is checked at the date git reads from
+    /// the tagger line, and at the current time when git reads none (0, negative, no zone, a fraction).
+    @Test func theValidityWindowUsesTheDateGitReads() throws {
+        let s = try Signing()
+        let bob = try s.sshKey("bob", type: "ed25519")
+        try s.allow("bob@example.com namespaces=\"git\",valid-before=\"20240101\" \(bob)\n")
+        let commit = try s.git.revParse("HEAD")
+        for (index, date) in ["0 +0000", "-1 +0000", "1700000000", "1700000000.5 +0000", "1700000000 +0000"].enumerated() {
+            let name = "v\(index).0.0"
+            let text = "object \(commit)\ntype commit\ntag \(name)\ntagger Bob <bob@example.com> \(date)\n\nrelease\n"
+            let payload = s.directory.appending("payload-\(index)").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: payload))
+            try s.must("ssh-keygen", ["-Y", "sign", "-n", "git", "-f", s.directory.appending("bob").path, payload])
+            try s.forgeTag(name, text + (try String(contentsOfFile: payload + ".sig", encoding: .utf8)))
+            let git = try s.gitVerifies(name)
+            let verdict = try s.verdict(name, try s.sshSigners())
+            #expect(git == verdict.isGood, "\(date): git \(git), release-audit \(verdict)")
+            // Only the well-formed 2023 date is inside the window (backdating: see docs/signatures.md).
+            #expect(verdict.isGood == (date == "1700000000 +0000"), "\(date): \(verdict)")
+        }
+    }
+
+    /// Found by the black-box review: a signed tag object put under another tag's name.
+    @Test func aSignedTagObjectUnderAnotherNameIsBad() throws {
+        let s = try Signing()
+        let alice = try s.sshKey("alice", type: "ed25519")
+        try s.allow("alice@example.com \(alice)\n")
+        try s.sshTag("v5.0.0-rc.1", key: "alice")
+        try s.git.git("update-ref", "refs/tags/v5.0.0", try s.git.revParse("refs/tags/v5.0.0-rc.1"))
+        #expect(try s.verdict("v5.0.0-rc.1", try s.sshSigners()).isGood)
+        let verdict = try s.verdict("v5.0.0", try s.sshSigners())
+        guard case .bad(let reason) = verdict else { Issue.record("\(verdict)"); return }
+        #expect(reason.contains("named v5.0.0-rc.1, not v5.0.0"))
+    }
+
+    /// Found by the black-box review: allowed-signers options as ssh-keygen reads them.
+    @Test func allowedSignersOptionsAreReadAsSSHKeygenReadsThem() throws {
+        let s = try Signing()
+        let alice = try s.sshKey("alice", type: "ed25519")
+        try s.sshTag("v1.0.0", key: "alice")
+        for options in ["namespaces=\"!git,*\"", "namespaces=\"git,!git\""] {
+            try s.allow("alice@example.com \(options) \(alice)\n")
+            #expect(try !s.gitVerifies("v1.0.0"), "\(options)")
+            #expect(try !s.verdict("v1.0.0", try s.sshSigners()).isGood, "\(options)")
+        }
+        for options in ["namespaces=git", "namespaces=\"file\",namespaces=\"git\"", "valid-after=\"20990101\",valid-after=\"20200101\""] {
+            #expect(throws: SSHSignatureError.self, "\(options)") { try AllowedSigner.parse("alice@example.com \(options) \(alice)\n", source: "x") }
+        }
+        try s.allow("alice@example.com namespaces=\"file,g*\" \(alice)\n")
+        #expect(try s.gitVerifies("v1.0.0"))
+        #expect(try s.verdict("v1.0.0", try s.sshSigners()).isGood)
+    }
+
+    /// Found by the black-box review: ssh-keygen signs and verifies with an empty reserved field,
+    /// so a blob whose signature covers another reserved value does not verify.
+    @Test func anSSHSIGWithAReservedValueIsBad() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let blob = SSHWireReader.encode(Data("ssh-ed25519".utf8)) + SSHWireReader.encode(key.publicKey.rawRepresentation)
+        let message = Data("object x\n".utf8)
+        func sshsig(reserved: Data) throws -> String {
+            var signed = Data("SSHSIG".utf8)
+            for field in [Data("git".utf8), reserved, Data("sha512".utf8), Data(SHA512.hash(data: message))] { signed += SSHWireReader.encode(field) }
+            let signature = SSHWireReader.encode(Data("ssh-ed25519".utf8)) + SSHWireReader.encode(try key.signature(for: signed))
+            var out = Data("SSHSIG".utf8) + Data([0, 0, 0, 1]) + SSHWireReader.encode(blob)
+            for field in [Data("git".utf8), reserved, Data("sha512".utf8), signature] { out += SSHWireReader.encode(field) }
+            return "-----BEGIN SSH SIGNATURE-----\n\(out.base64EncodedString())\n-----END SSH SIGNATURE-----\n"
+        }
+        let signers = GitSignerStore(ssh: try AllowedSigner.parse("x@y ssh-ed25519 \(blob.base64EncodedString())\n", source: "x"))
+        let verifier = GitSignatureVerifier(signers: signers)
+        #expect(try verifier.verify(ObjectSignature(signature: try sshsig(reserved: Data()), signedData: message), header: "tagger").isGood)
+        let reserved = try verifier.verify(ObjectSignature(signature: try sshsig(reserved: Data("xyz".utf8)), signedData: message), header: "tagger")
+        #expect({ if case .bad = reserved { return true }; return false }(), "\(reserved)")
+    }
+
+    /// Found by the black-box review: gpg may report a good signature and still exit non-zero
+    /// (data after the signature); git then fails, and so must the verdict. A stand-in gpg
+    /// prints exactly such a status.
+    @Test func aGoodStatusWithAFailingGPGIsBad() throws {
+        let s = try Signing()
+        let fpr = try s.gpgKey("Alice <alice@example.com>")
+        try s.gpgTag("v1.0.0", fingerprint: fpr)
+        let script = s.directory.appending("fake-gpg").path
+        try Data("""
+            #!/bin/sh
+            case "$*" in *--import*) echo "[GNUPG:] IMPORT_OK 1 \(fpr)"; exit 0;; esac
+            echo "[GNUPG:] NEWSIG"
+            echo "[GNUPG:] GOODSIG \(fpr.suffix(16)) Alice <alice@example.com>"
+            echo "[GNUPG:] VALIDSIG \(fpr) 2026-01-01 1767225600 0 4 0 22 10 00 \(fpr)"
+            echo "gpg: not a detached signature" >&2
+            exit 2
+
+            """.utf8).write(to: URL(fileURLWithPath: script))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let tag = try #require(try Repository(at: s.git.path).tag(named: "v1.0.0"))
+        let verifier = GitSignatureVerifier(signers: GitSignerStore(openpgpKeys: [Data(try s.exportKey(fpr).utf8)]),
+                                            environment: ["RELEASE_AUDIT_GPG": script])
+        let verdict = try verifier.verify(tag: tag)
+        #expect({ if case .bad = verdict { return true }; return false }(), "\(verdict)")
+    }
+
     // MARK: OpenPGP
 
     @Test(arguments: [("ed25519"), ("rsa3072")])
@@ -264,7 +365,7 @@ import TestSupport
         let tag = try #require(try Repository(at: s.git.path).tag(named: "v1.0.0"))
         let verifier = GitSignatureVerifier(signers: GitSignerStore(openpgpKeys: [Data(try s.exportKey(fpr).utf8)]),
                                             environment: ["RELEASE_AUDIT_GPG": "gpg-that-is-not-installed"])
-        #expect(throws: InputProblem.self) { try verifier.verify(tag.signature, at: tag.tagger?.date) }
+        #expect(throws: InputProblem.self) { try verifier.verify(tag: tag) }
     }
 }
 
@@ -374,6 +475,12 @@ import TestSupport
         #expect(audit.stdout.contains("\"tagKind\" : \"signed (by alice@example.com)\"") || audit.stdout.contains("\"tagKind\":\"signed (by alice@example.com)\""),
                 "\(audit.stdout)")
         #expect(audit.stdout.contains("signed (unknown signer)"))
+        // The signature requirement is not skipped by gating a bare revision.
+        let bare = try tool(["gate", "--repo", "repo", "--release-rev", "v1.0.0^{commit}", "--policy", "policy.yml",
+                             "--test-evidence", "test.json", "--build-evidence", "build-v1.0.0.json", "--key", "auditor.key",
+                             "--out", "reports/bare.json"])
+        #expect(bare.status == 1)
+        #expect(bare.stdout.contains("requires a signed release tag"), "\(bare.stdout)")
         let inspect = try tool(["inspect", "v2.0.0", "--repo", "repo", "--policy", "policy.yml"])
         #expect(inspect.stdout.contains("v2.0.0 (annotated, signed (unknown signer))"), "\(inspect.stdout)")
     }

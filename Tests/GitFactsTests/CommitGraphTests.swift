@@ -66,6 +66,29 @@ import Testing
         }
     }
 
+    @Test func mergeBaseAgreesWithGitForEveryPair() throws {
+        try withTemporaryDirectory { dir in
+            let (git, ids) = try makeTangledHistory(in: dir)
+            let repo = try git.open()
+            let objects = try ids.map { try ObjectID(hex: $0) }
+            let graph = try repo.commitGraph(reachableFrom: [objects.last!, try git.id("a"), try git.id("b"), try git.id("side")])
+            var several = 0
+            for from in objects {
+                for to in objects {
+                    let all = try git.run(["merge-base", "--all", from.hex, to.hex]).stdout
+                        .split(separator: "\n").map(String.init)
+                    switch graph.mergeBase(from, to) {
+                    case .unique(let id): #expect(all == [id.hex], "\(from.short) \(to.short)")
+                    case .none: #expect(all.isEmpty, "\(from.short) \(to.short)")
+                    case .several: #expect(all.count > 1, "\(from.short) \(to.short)"); several += 1
+                    case .unknown: Issue.record("not loaded")
+                    }
+                }
+            }
+            #expect(several > 0)  // the criss-cross
+        }
+    }
+
     @Test func reachabilityNamesTheFirstTipThatReachesEachCommit() throws {
         try withTemporaryDirectory { dir in
             let (git, ids) = try makeTangledHistory(in: dir)

@@ -35,21 +35,32 @@ public struct SourceRelation: Sendable, Equatable {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
-        if let counts = graph?.aheadBehind(from: from.id, to: to.id) {
+        if let graph, let counts = graph.aheadBehind(from: from.id, to: to.id) {
             // Exact counts: `to` descends from `from` exactly when nothing reachable from `from` is missing from it.
-            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0)
+            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0, graph: graph)
         }
         let counts = try repo.aheadBehind(from: from.id, to: to.id)
         return try make(from, to, in: repo, counts: counts, descends: try repo.isAncestor(from.id, of: to.id))
     }
 
     private static func make(_ from: Commit, _ to: Commit, in repo: Repository, counts: (ahead: Int, behind: Int),
-                             descends: Bool) throws -> SourceRelation {
+                             descends: Bool, graph: CommitGraph? = nil) throws -> SourceRelation {
         let paths = from.tree == to.tree ? [] : try repo.changedPaths(from: from.id, to: to.id)
         let kind: Kind = from.tree == to.tree ? .sameTree : (descends ? .descendant : .diverged)
+        var base: ObjectID?
+        if descends {
+            base = from.id
+        } else {
+            // The loaded graph answers unless there are several best bases (criss-cross merges):
+            // then git's own choice, from its walk, as `git merge-base` prints it.
+            switch graph?.mergeBase(from.id, to.id) {
+            case .unique(let id)?: base = id
+            case .none?: base = nil
+            case .several?, .unknown?, nil: base = try repo.mergeBase(from.id, to.id)
+            }
+        }
         return SourceRelation(kind: kind, commitsBetween: counts.ahead, commitsBehind: counts.behind,
-                              mergeBase: descends ? from.id : try repo.mergeBase(from.id, to.id),
-                              changedPaths: paths)
+                              mergeBase: base, changedPaths: paths)
     }
 }
 

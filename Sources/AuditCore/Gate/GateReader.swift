@@ -30,7 +30,7 @@ struct GateReader {
 
         if let releaseTag, releaseTag.isAnnotated, policy.tag.signed || !policy.tag.signers.isEmpty {
             let verifier = GitSignatureVerifier(signers: try GitSignerStore.from(policy.tag.signers))
-            facts.tagSignature = try verifier.verify(releaseTag.signature, at: releaseTag.tagger?.date)
+            facts.tagSignature = try verifier.verify(tag: releaseTag)
         }
         facts.rc = try readRC(policy: policy, tag: releaseTag, release: releaseCommit)
         if !policy.source.branches.isEmpty, let tested = facts.tested {

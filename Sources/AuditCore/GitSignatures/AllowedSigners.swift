@@ -15,7 +15,7 @@ public struct AllowedSigner: Sendable, Hashable {
     /// Whether the key may sign in `namespace` at `time` (the tagger's or committer's date, as
     /// git passes it to ssh-keygen with `-Overify-time`); nil when it may, else why not.
     func refusal(namespace: String, at time: Date) -> String? {
-        if let namespaces, !namespaces.contains(where: { Self.glob($0, matches: namespace) }) {
+        if let namespaces, !Self.matchList(namespaces, namespace) {
             return "the allowed-signers entry for \(principals) does not allow namespace \"\(namespace)\""
         }
         if let validAfter, time < validAfter {
@@ -25,6 +25,20 @@ public struct AllowedSigner: Sendable, Hashable {
             return "the allowed-signers entry for \(principals) was valid only before \(iso(validBefore)), and the signature is dated \(iso(time))"
         }
         return nil
+    }
+
+    /// ssh's `match_pattern_list`: a `!`-negated pattern that matches refuses outright; otherwise
+    /// any positive pattern that matches allows.
+    static func matchList(_ patterns: [String], _ value: String) -> Bool {
+        var allowed = false
+        for pattern in patterns {
+            if pattern.hasPrefix("!") {
+                if glob(String(pattern.dropFirst()), matches: value) { return false }
+            } else if glob(pattern, matches: value) {
+                allowed = true
+            }
+        }
+        return allowed
     }
 
     /// ssh's `match_pattern`: `*` any run, `?` one character.
@@ -70,10 +84,19 @@ public struct AllowedSigner: Sendable, Hashable {
         let key = try SSHPublicKey(blob: blob)
         guard key.type == rest[rest.startIndex] else { throw .malformed("the key's type is \(key.type), not \(rest[rest.startIndex])") }
         var signer = AllowedSigner(principals: principals, namespaces: nil, validAfter: nil, validBefore: nil, key: key)
+        var seen = Set<String>()
         for option in options {
-            let (name, value) = option.firstIndex(of: "=").map {
-                (option[..<$0].lowercased(), String(option[option.index(after: $0)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            let (name, raw) = option.firstIndex(of: "=").map {
+                (option[..<$0].lowercased(), String(option[option.index(after: $0)...]))
             } ?? (option.lowercased(), "")
+            // As ssh-keygen reads them: a value in double quotes, each option once.
+            guard seen.insert(name).inserted else { throw .malformed("option \(name) is given more than once") }
+            if name != "cert-authority" {
+                guard raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\""), !raw.dropFirst().dropLast().contains("\"") else {
+                    throw .malformed("the value of \(name) must be in double quotes")
+                }
+            }
+            let value = String(raw.dropFirst().dropLast())
             switch name {
             case "namespaces": signer.namespaces = value.split(separator: ",").map(String.init)
             case "valid-after": signer.validAfter = try time(value)

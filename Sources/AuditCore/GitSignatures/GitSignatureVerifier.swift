@@ -75,14 +75,32 @@ public final class GitSignatureVerifier: @unchecked Sendable {
 
     deinit { keyring?.remove() }
 
-    /// The verdict on a signature made at `time` (the tagger's or committer's date).
+    /// The verdict on an annotated tag's signature. A signed tag object under another ref name
+    /// than its own (an RC's or an old release's signed tag re-used for this one) is bad: its
+    /// signer never signed this name.
     ///
     /// - Throws: `InputProblem` when an OpenPGP signature needs gpg and gpg cannot be run.
-    public func verify(_ signature: ObjectSignature?, at time: Date?) throws -> SignatureVerdict {
+    public func verify(tag: Tag) throws -> SignatureVerdict {
+        let verdict = try verify(tag.signature, header: "tagger")
+        if verdict != .unsigned, let own = tag.objectName, own != tag.name {
+            return .bad("the signed tag object is named \(own), not \(tag.name): a signed tag re-used under another name")
+        }
+        return verdict
+    }
+
+    /// The verdict on a signature; `header` names the signer line (`tagger`, `committer`) whose
+    /// date the SSH validity window is checked at, as git passes it to ssh-keygen.
+    ///
+    /// - Throws: `InputProblem` when an OpenPGP signature needs gpg and gpg cannot be run.
+    public func verify(_ signature: ObjectSignature?, header: String) throws -> SignatureVerdict {
         guard let signature else { return .unsigned }
         if signers.isEmpty { return .notChecked }
         let armor = signature.signature
-        if armor.hasPrefix("-----BEGIN SSH SIGNATURE-----") { return verifySSH(armor, data: signature.signedData, at: time) }
+        if armor.hasPrefix("-----BEGIN SSH SIGNATURE-----") {
+            // No date that git reads (none, 0, or not "SECONDS +ZONE"): git checks at the current time.
+            let time = Self.payloadTimestamp(signature.signedData, header: header) ?? Date()
+            return verifySSH(armor, data: signature.signedData, at: time)
+        }
         if armor.hasPrefix("-----BEGIN PGP SIGNATURE-----") || armor.hasPrefix("-----BEGIN PGP MESSAGE-----") {
             guard !signers.openpgpKeys.isEmpty else {
                 return .unknownSigner(key: "OpenPGP", reason: "the policy lists no OpenPGP signers")
@@ -92,7 +110,36 @@ public final class GitSignatureVerifier: @unchecked Sendable {
         return .unknownSigner(key: "X.509", reason: "X.509 (gpgsm) signatures are not verified by release-audit")
     }
 
-    func verifySSH(_ armor: String, data: Data, at time: Date?) -> SignatureVerdict {
+    /// The signer's date as git reads it for `-Overify-time` (`parse_payload_metadata` and
+    /// `split_ident_line`): the first `HEADER` line of the object's headers, the digits after its
+    /// last `>`, which must be followed by a `+` or `-` zone; a date of 0 counts as none.
+    static func payloadTimestamp(_ object: Data, header: String) -> Date? {
+        let bytes = [UInt8](object)
+        let end = bytes.indices.dropLast().first { bytes[$0] == 0x0A && bytes[$0 + 1] == 0x0A }.map { $0 + 1 } ?? bytes.count
+        let prefix = Array((header + " ").utf8)
+        var start = 0
+        var line: ArraySlice<UInt8>?
+        while start < end {
+            let stop = bytes[start..<end].firstIndex(of: 0x0A) ?? end
+            if bytes[start..<stop].starts(with: prefix) { line = bytes[(start + prefix.count)..<stop]; break }
+            start = stop + 1
+        }
+        guard let line, let open = line.firstIndex(of: UInt8(ascii: "<")),
+              line[open...].contains(UInt8(ascii: ">")), let close = line.lastIndex(of: UInt8(ascii: ">")) else { return nil }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0B || c == 0x0C }
+        var i = line.index(after: close)
+        while i < line.endIndex, isSpace(line[i]) { i += 1 }
+        let digitsStart = i
+        while i < line.endIndex, (0x30...0x39).contains(line[i]) { i += 1 }
+        guard i > digitsStart, let seconds = UInt64(String(decoding: line[digitsStart..<i], as: UTF8.self)) else { return nil }
+        while i < line.endIndex, isSpace(line[i]) { i += 1 }
+        guard i < line.endIndex, line[i] == UInt8(ascii: "+") || line[i] == UInt8(ascii: "-"),
+              line.index(after: i) < line.endIndex, (0x30...0x39).contains(line[line.index(after: i)]) else { return nil }
+        guard seconds > 0, seconds < UInt64(Int64.max / 2) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    func verifySSH(_ armor: String, data: Data, at time: Date) -> SignatureVerdict {
         let signature: SSHSignature
         do {
             signature = try SSHSignature(armored: armor)
@@ -111,7 +158,6 @@ public final class GitSignatureVerifier: @unchecked Sendable {
         guard !entries.isEmpty else {
             return .unknownSigner(key: key.fingerprint, reason: signers.ssh.isEmpty ? "the policy lists no SSH signers" : "no allowed signer of the policy has this key")
         }
-        guard let time else { return .unknownSigner(key: key.fingerprint, reason: "the object has no date to check the signer's validity at") }
         var refusals: [String] = []
         for entry in entries {
             if let refusal = entry.refusal(namespace: "git", at: time) { refusals.append(refusal) } else {

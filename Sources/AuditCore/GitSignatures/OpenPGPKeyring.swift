@@ -41,7 +41,12 @@ final class OpenPGPKeyring: @unchecked Sendable {
             try? FileManager.default.removeItem(at: dataFile)
         }
         let result = try run(["--verify", sigFile.path, dataFile.path])
-        return Self.verdict(status: result.status, pinned: pinned)
+        let verdict = Self.verdict(status: result.status, pinned: pinned)
+        // gpg can report a good signature and still fail (more data after it, say): git then fails too.
+        if verdict.isGood && result.exitCode != 0 {
+            return .bad("gpg reported a good signature but exited \(result.exitCode): \(result.stderr.split(separator: "\n").last ?? "")")
+        }
+        return verdict
     }
 
     /// Reads gpg's status lines (`[GNUPG:] KEYWORD ARGS`), as git's `parse_gpg_output` does.

@@ -103,7 +103,8 @@ public struct SSHSignature: Sendable {
         default: throw .malformed("SSHSIG hash algorithm \(hashAlgorithm) is not sha256 or sha512")
         }
         var signed = Data("SSHSIG".utf8)
-        for field in [Data(namespace.utf8), reserved, Data(hashAlgorithm.utf8), digest] {
+        // ssh-keygen rebuilds the signed data with an empty reserved field, whatever the blob holds.
+        for field in [Data(namespace.utf8), Data(), Data(hashAlgorithm.utf8), digest] {
             signed.append(contentsOf: SSHWireReader.encode(field))
         }
         return try publicKey.isValid(signature: signature, for: signed)

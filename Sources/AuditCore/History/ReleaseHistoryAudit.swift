@@ -77,15 +77,15 @@ public struct ReleaseHistoryAudit {
             guard let g = ga.tag.commit, let r = selection.chosen?.tag.commit else { return nil }
             return (r, g)
         }
-        // Release branches need one walk over the history (the commit graph), which then also
-        // answers every RC -> GA question; without branches each pair is walked on its own,
-        // bounded by the commits between the two.
+        // One walk over the history the releases need (the commit graph) answers every RC -> GA
+        // question (counts, ancestry, merge base) and the release branches: a libgit2 walk per
+        // pair costs one merge-base walk per visited commit on merge-heavy histories.
         var graph: CommitGraph?
-        if !branches.isEmpty {
-            let tips = pairs.flatMap { [$0.1, $0.0] } + releases.compactMap(\.tag.commit) + branches.map(\.target)
+        if !branches.isEmpty || !pairs.isEmpty {
+            let tips = pairs.flatMap { [$0.1, $0.0] } + (branches.isEmpty ? [] : releases.compactMap(\.tag.commit) + branches.map(\.target))
             graph = try repo.commitGraph(reachableFrom: Self.unique(tips))
         }
-        let reachability = graph?.reachability(fromTips: branches.map(\.target))
+        let reachability = branches.isEmpty ? nil : graph?.reachability(fromTips: branches.map(\.target))
 
         let stored = StoredReports(keys: request.reportKeys, threshold: request.reportThreshold)
         var reportsByTag: [[UInt8]: [StoredReport]] = [:]
@@ -112,7 +112,7 @@ public struct ReleaseHistoryAudit {
             var facts = try readRelease(ga, selection: selection, candidates: candidates, policy: request.policy, graph: graph,
                                         branches: branches, reachability: reachability, replaceRefs: &replaceRefs,
                                         reports: reports, expectedRepository: expectedRepository, evidenceTrust: evidenceTrust)
-            if ga.tag.isAnnotated { facts.gaSignature = try signatures.verify(ga.tag.signature, at: ga.tag.tagger?.date) }
+            if ga.tag.isAnnotated { facts.gaSignature = try signatures.verify(tag: ga.tag) }
             audited.append(AuditedRelease.judge(facts, failing: failing, gitOnly: request.gitOnly))
         }
 

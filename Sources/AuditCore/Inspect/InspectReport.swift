@@ -58,7 +58,7 @@ public struct InspectReport: Codable, Sendable {
             signed: commit.isSigned,
             tags: try repo.tags(pointingAt: id).map {
                 TagEntry(name: $0.name, annotated: $0.isAnnotated, signed: $0.isSigned, tagObject: $0.tagObjectID?.hex,
-                         signature: $0.isSigned ? try verifier.verify($0.signature, at: $0.tagger?.date).label : nil)
+                         signature: $0.isSigned ? try verifier.verify(tag: $0).label : nil)
             },
             dirty: status.dirtyPaths,
             shallow: facts.isShallow,

@@ -38,8 +38,9 @@ struct PolicyCommand: ParsableCommand {
             try reportingErrors {
                 let loaded = try Policy.load(nameOrPath: policy)
                 _ = try TrustStore.from(policy: loaded)  // the keys load, each role has its own, thresholds can be met
-                if loaded.policy.tag.signed {
-                    Diagnostics.warning("tag.signed: true cannot be met: this release-audit does not verify tag signatures yet, so release.tag always FAILS under this policy")
+                _ = try GitSignerStore.from(loaded.policy.tag.signers)  // the signer files read and parse
+                if loaded.policy.tag.signed && loaded.policy.tag.signers.isEmpty {
+                    Diagnostics.warning("tag.signed: true cannot be met without tag.signers: release.tag always FAILS under this policy; list who may sign release tags")
                 }
                 print(json ? loaded.policy.canonicalJSON() : loaded.policy.canonicalYAML(), terminator: "")
             }

@@ -6,8 +6,9 @@ enum ReleaseTagCheck: GateRule {
         let title = "The release tag exists, matches the policy and names the build commit"
         let policy = facts.policy
         guard let requested = facts.requestedTag else {
-            if policy.tag.required {
-                return CheckResult(.releaseTag, title: title, status: .failed, reason: "the policy requires a release tag; audit with --release TAG")
+            if policy.tag.required || policy.tag.signed {
+                return CheckResult(.releaseTag, title: title, status: .failed,
+                                   reason: "the policy requires a \(policy.tag.signed ? "signed " : "")release tag; audit with --release TAG")
             }
             return CheckResult(.releaseTag, title: title, status: .skipped, reason: "no release tag given (--release-rev)")
         }
