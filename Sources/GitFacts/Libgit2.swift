@@ -11,6 +11,9 @@ enum Libgit2 {
         // 92 MB with 4 MB windows and 16 MB mapped, 116 MB with 32 and 128, in the same time.
         _ = release_audit_set_mwindow_size(4 * 1024 * 1024)
         _ = release_audit_set_mwindow_mapped_limit(16 * 1024 * 1024)
+        // libgit2 keeps up to 256 MB of inflated objects by default; the audit reads each tree
+        // it needs once (and keeps its own answers), so a small cache bounds memory at no cost.
+        _ = release_audit_set_cache_max_size(16 * 1024 * 1024)
         return true
     }()
 

@@ -21,19 +21,33 @@ public enum ReplaceRefs {
     public struct Scanner {
         /// The replaced objects and the ref replacing each.
         public let replaced: [ObjectID: String]
-        private var search: ObjectSearch
+        /// The search for replaced trees and blobs (and objects not here, whose type is unknown);
+        /// made on first use. Replaced commits and tags are never inside a tree (a submodule's
+        /// commit is another repository's), so when only those are replaced, no tree is read.
+        private var search: ObjectSearch?
 
         public init(refs: [String]) {
             replaced = ReplaceRefs.replacedObjects(refs)
-            search = ObjectSearch(Set(replaced.keys))
         }
 
         /// The replace refs (names, sorted) that touch any of `commits` (each with its whole tree) or
         /// `objects`. Nothing is read when there are no replace refs.
         public mutating func touching(commits: [ObjectID], objects: [ObjectID] = [], in repo: Repository) throws -> [String] {
             guard !replaced.isEmpty else { return [] }
+            if search == nil {
+                // An object missing here is judged by its replacement: git reading a tree entry
+                // replaced by a commit or a tag fails (a type mismatch) instead of building other
+                // bytes. Whatever cannot be typed either way is searched for.
+                search = ObjectSearch(Set(replaced.compactMap { id, ref in
+                    let kind = repo.objectHeaderKind(id) ?? (try? repo.resolveReference(ref)).flatMap { $0 }.flatMap(repo.objectHeaderKind)
+                    return kind == .commit || kind == .tag ? nil : id
+                }))
+            }
             var hit = Set<ObjectID>(objects.filter { replaced[$0] != nil })
-            for commit in Set(commits) { hit.formUnion(try repo.objects(&search, within: commit)) }
+            for commit in Set(commits) {
+                if replaced[commit] != nil { hit.insert(commit) }
+                hit.formUnion(try repo.objects(&search!, within: commit))
+            }
             return Set(hit.compactMap { replaced[$0] }).sorted()
         }
     }

@@ -1,0 +1,69 @@
+/*
+ * The libgit2 floor for the audit's RC -> GA work (scripts/bench-real.sh): what a C program
+ * calling libgit2 directly spends on the same questions, with no output. For every "RC GA" line
+ * on stdin (scripts/audit-plumbing.py --pairs): resolve both tags to commits, count the commits
+ * between both ways (git_graph_ahead_behind), ancestry (git_graph_descendant_of), the merge base
+ * when diverged (git_merge_base), and the changed paths (git_diff_tree_to_tree).
+ *
+ * build: cc -O2 scripts/bench-floor.c $(pkg-config --cflags --libs libgit2) -o bench-floor
+ * usage: bench-floor REPO < pairs.txt
+ */
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void check(int code, const char *what) {
+    if (code < 0) {
+        const git_error *e = git_error_last();
+        fprintf(stderr, "bench-floor: %s: %s\n", what, e ? e->message : "error");
+        exit(2);
+    }
+}
+
+static git_commit *resolve(git_repository *repo, const char *name) {
+    git_object *object = NULL, *peeled = NULL;
+    char spec[1024];
+    snprintf(spec, sizeof spec, "refs/tags/%s", name);
+    check(git_revparse_single(&object, repo, spec), spec);
+    check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "peel");
+    git_object_free(object);
+    return (git_commit *)peeled;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) { fprintf(stderr, "usage: bench-floor REPO < pairs\n"); return 64; }
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    check(git_repository_open_bare(&repo, argv[1]) == 0 ? 0 : git_repository_open(&repo, argv[1]), "open");
+    char rc[512], ga[512];
+    size_t total = 0;
+    while (scanf("%511s %511s", rc, ga) == 2) {
+        git_commit *from = resolve(repo, rc), *to = resolve(repo, ga);
+        const git_oid *a = git_commit_id(from), *b = git_commit_id(to);
+        size_t ahead = 0, behind = 0;
+        check(git_graph_ahead_behind(&ahead, &behind, repo, b, a), "ahead_behind");
+        int descends = git_oid_equal(a, b) || git_graph_descendant_of(repo, b, a) == 1;
+        if (!descends) {
+            git_oid base;
+            int code = git_merge_base(&base, repo, a, b);
+            if (code != GIT_ENOTFOUND) check(code, "merge_base");
+        }
+        if (!git_oid_equal(git_commit_tree_id(from), git_commit_tree_id(to))) {
+            git_tree *t1 = NULL, *t2 = NULL;
+            git_diff *diff = NULL;
+            check(git_commit_tree(&t1, from), "tree");
+            check(git_commit_tree(&t2, to), "tree");
+            check(git_diff_tree_to_tree(&diff, repo, t1, t2, NULL), "diff");
+            total += git_diff_num_deltas(diff) + ahead + behind;
+            git_diff_free(diff);
+            git_tree_free(t1);
+            git_tree_free(t2);
+        }
+        git_commit_free(from);
+        git_commit_free(to);
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return total == (size_t)-1;  /* keeps the work from being optimised away; always 0 */
+}
