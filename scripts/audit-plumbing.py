@@ -21,7 +21,9 @@ import sys
 
 
 def git(repo, *args, check=True):
-    result = subprocess.run(["git", "-C", repo, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # The original objects, as the audit compares them (it reports replace refs, never honours them).
+    result = subprocess.run(["git", "--no-replace-objects", "-C", repo, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
     if check and result.returncode != 0:
         sys.exit(f"audit-plumbing: git {' '.join(args)} exited {result.returncode}")
     return result
