@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """The git side of `release-audit audit --git-only`, done with git plumbing: for every GA tag, its
+commit and tree (rev-parse), its
 last release candidate (the highest-numbered RC of the same version tagged no later than an
 annotated GA, any RC for a lightweight one; both `-rc.N` and `-rcN` spellings), then RC -> GA as the audit relates them: commits between
 both ways (rev-list --count), same tree (rev-parse), ancestry (merge-base --is-ancestor), the
@@ -54,6 +55,9 @@ def main():
             rcs.setdefault(m.group(1), []).append((int(m.group(2)), date, name, commit))
     out = []
     for name, ver, commit, date in gas:
+        # Every GA, as the audit reads it: the commit it peels to and that commit's tree are there.
+        if not pairs_only:
+            git(repo, "rev-parse", f"refs/tags/{name}^{{commit}}", f"refs/tags/{name}^{{tree}}")
         # Highest number first; equal numbers: the later tag (as the audit orders them).
         candidates = sorted((c for c in rcs.get(ver, []) if c[1] <= date), key=lambda c: (c[0], c[1], c[2]))
         if not candidates:

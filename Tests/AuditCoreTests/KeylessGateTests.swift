@@ -170,6 +170,44 @@ import X509
         #expect(run.status == 2, "\(run.stderr)")
     }
 
+    /// Test evidence from actions/attest: our test-result statement (`record test --statement-only`)
+    /// signed keylessly by the CI workflow, trusted as tester by identity.
+    @Test func keylessTestEvidenceFromTheCIWorkflowPasses() throws {
+        let f = try Fixture()
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let statementFile = f.path("test.statement.json")
+        try f.succeed(["record", "test", "--repo", f.git.path, "--result", "passed", "--statement-only", "--out", statementFile])
+        var statement = try Data(contentsOf: URL(fileURLWithPath: statementFile))
+        if statement.last == 0x0A { statement.removeLast() }
+        let ci = "https://github.com/example/widget/.github/workflows/ci.yml@refs/heads/main"
+        let testBundle = try f.bundle(statement, san: ci, commit: commit, ref: "refs/heads/main")
+        let policy = f.path("both.yml")
+        try Data("""
+            version: 1
+            trusted_keys:
+              tester:
+                identities:
+                  - issuer: https://token.actions.githubusercontent.com
+                    san: https://github.com/example/widget/.github/workflows/ci.yml@refs/heads/main
+              builder:
+                identities:
+            \(Fixture.releaseIdentity)
+              trusted_roots: [root.json]
+
+            """.utf8).write(to: URL(fileURLWithPath: policy))
+        let build = try f.bundle(try f.statement(), commit: commit)
+        let out = f.path("both-report.json")
+        let run = try f.tool(["gate", "--repo", f.git.path, "--release", "v1.0.0", "--policy", policy,
+                              "--test-evidence", testBundle, "--build-evidence", build, "--key", f.path("auditor.key"), "--out", out])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("tester keyless workflow(s) \(ci) signed 1 test record(s)"), "\(run.stdout)")
+        // The release workflow's bundle of the test statement is not test evidence: it is not the tester.
+        let swapped = try f.tool(["gate", "--repo", f.git.path, "--release", "v1.0.0", "--policy", policy,
+                                  "--test-evidence", try f.bundle(statement, commit: commit), "--build-evidence", build,
+                                  "--key", f.path("auditor.key"), "--out", f.path("swapped.json")])
+        #expect(swapped.status == 1, "\(swapped.stdout)")
+    }
+
     @Test func anotherWorkflowOfTheSameRepositoryFails() throws {
         let f = try Fixture()
         let commit = try f.git.revParse("v1.0.0^{commit}")

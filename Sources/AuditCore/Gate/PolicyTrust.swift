@@ -40,9 +40,12 @@ extension TrustStore {
             thresholds[role] = trust.threshold
         }
         let trusted = policy.policy.trustedKeys
-        var root = SigstoreTrustedRoot.publicGood
-        for path in trusted.trustedRoots + extraRoots { root = root.adding(try SigstoreTrustedRoot.load(path: path)) }
         let identities = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, trusted[$0].identities) })
+        // Bundles are verified keylessly only for roles with identities: without any, the built-in
+        // root is not parsed (its certificates cost every gate a few milliseconds). Root files
+        // named are read either way, so a broken one is an error now, not when first needed.
+        var root = identities.values.allSatisfy(\.isEmpty) ? SigstoreTrustedRoot(authorities: [], logs: []) : SigstoreTrustedRoot.publicGood
+        for path in trusted.trustedRoots + extraRoots { root = root.adding(try SigstoreTrustedRoot.load(path: path)) }
         let store = TrustStore(keys: keys, thresholds: thresholds, identities: identities, sigstoreRoot: root,
                                allowSharedKeys: trusted.allowSharedKeys)
         if !trusted.allowSharedKeys {
