@@ -99,47 +99,23 @@ final class OpenPGPKeyring: @unchecked Sendable {
 
     /// Runs gpg (or gpgconf to stop the home's agent) in the temporary home, status lines on stdout.
     private func run(_ arguments: [String], gpgconf: Bool = false) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = gpgconf
-            ? ["gpgconf", "--homedir", home.path, "--kill", "all"]
-            : [program, "--homedir", home.path, "--batch", "--no-tty", "--no-auto-key-retrieve", "--status-fd=1"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C"
         environment.removeValue(forKey: "GNUPGHOME")
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let run: ChildProcess.Result
         do {
-            try process.run()
+            run = gpgconf
+                ? try ChildProcess.run("gpgconf", ["--homedir", home.path, "--kill", "all"], environment: environment)
+                : try ChildProcess.run(program, ["--homedir", home.path, "--batch", "--no-tty", "--no-auto-key-retrieve", "--status-fd=1"] + arguments,
+                                       environment: environment)
         } catch {
             throw InputProblem("cannot run \(program) (\(error.localizedDescription)): OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
         }
-        let errData = LockedData()
-        let done = DispatchGroup()
-        done.enter()
-        DispatchQueue.global().async {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
-            done.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        done.wait()
-        if !gpgconf, process.terminationReason == .exit, process.terminationStatus == 127 {
+        if !gpgconf, run.notFound {
             throw InputProblem("\(program) is not installed: OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
         }
-        let status = String(decoding: outData, as: UTF8.self).split(separator: "\n")
+        let status = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("[GNUPG:] ") }.map { String($0.dropFirst("[GNUPG:] ".count)) }
-        return Result(exitCode: process.terminationStatus, status: status, stderr: String(decoding: errData.get(), as: UTF8.self))
+        return Result(exitCode: run.status, status: status, stderr: String(decoding: run.stderr, as: UTF8.self))
     }
-}
-
-/// Bytes written by one thread and read by another after it is done.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
 }

@@ -22,39 +22,20 @@ struct GitTransport {
 
     /// Runs `git --git-dir=DIR ARGS...`, never asking for a password on a terminal.
     func git(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir=\(gitDirectory)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let run: ChildProcess.Result
         do {
-            try process.run()
+            run = try ChildProcess.run("git", ["--git-dir=\(gitDirectory)"] + arguments, environment: environment)
         } catch {
             throw InputProblem("cannot run git (\(error.localizedDescription)): notes are fetched and pushed with the git program; install git")
         }
-        // Read both pipes while git runs, so neither fills up and blocks it.
-        let errBox = DataBox()
-        let done = DispatchGroup()
-        done.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            done.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        done.wait()
-        let errData = errBox.data
-        if process.terminationReason == .exit && process.terminationStatus == 127 {
+        if run.notFound {
             throw InputProblem("git is not installed: notes are fetched and pushed with the git program; install git")
         }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: run.status, stdout: String(decoding: run.stdout, as: UTF8.self),
+                      stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
     /// What the remote's `ref` names now (nil when it has none), asked with `git ls-remote`.
@@ -100,9 +81,4 @@ struct GitTransport {
             ? " (a GitHub Actions job needs `permissions: contents: write` to push notes)" : ""
         return InputProblem("\(what) failed (exit \(result.status)): \(said)\(hint)")
     }
-}
-
-/// Data written by one reader thread and read after it finished (the DispatchGroup orders them).
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }
