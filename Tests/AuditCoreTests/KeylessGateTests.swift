@@ -208,6 +208,20 @@ import X509
         #expect(swapped.status == 1, "\(swapped.stdout)")
     }
 
+    /// Found trying it as a new user: `keygen --out k` and a report under a one-letter directory
+    /// crashed (Foundation's `deletingLastPathComponent` traps on a one-character path).
+    @Test func oneCharacterPathsDoNotCrash() throws {
+        let f = try Fixture()
+        try f.succeed(["keygen", "--out", "k"])
+        #expect(FileManager.default.fileExists(atPath: f.path("k.pub")))
+        let commit = try f.git.revParse("v1.0.0^{commit}")
+        let run = try f.tool(["gate", "--repo", f.git.path, "--release", "v1.0.0", "--policy", try f.policy(identities: Fixture.releaseIdentity),
+                              "--test-evidence", f.path("test.json"), "--build-evidence", try f.bundle(try f.statement(), commit: commit),
+                              "--key", f.path("auditor.key"), "--out", "r/x.json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: f.path("r/x.json")))
+    }
+
     @Test func anotherWorkflowOfTheSameRepositoryFails() throws {
         let f = try Fixture()
         let commit = try f.git.revParse("v1.0.0^{commit}")

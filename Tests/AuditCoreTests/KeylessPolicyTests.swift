@@ -113,3 +113,12 @@ import Testing
         #expect(trusted.mismatch(id)?.contains("the source repository") == true)
     }
 }
+
+/// `PathText.parent`, which replaces `NSString.deletingLastPathComponent` (that traps on "k").
+@Suite struct PathTextTests {
+    @Test(arguments: [("k", ""), ("ab", ""), ("a/b", "a"), ("/b", "/"), ("./b", "."), ("a/b/", "a"), ("a//b", "a"), ("/", "/"), ("", ""),
+                      ("reports/v1.0.0.json", "reports"), ("/tmp/x/y", "/tmp/x")])
+    func parent(path: String, expected: String) {
+        #expect(PathText.parent(path) == expected)
+    }
+}

@@ -197,13 +197,13 @@ enum ReportFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw InputProblem("cannot write \(path): it is a directory")
         }
-        var ancestor = (path as NSString).deletingLastPathComponent
+        var ancestor = PathText.parent(path)
         while !ancestor.isEmpty, ancestor != "/" {
             if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
                 if !isDirectory.boolValue { throw InputProblem("cannot write \(path): \(ancestor) is a file, not a directory") }
                 return
             }
-            ancestor = (ancestor as NSString).deletingLastPathComponent
+            ancestor = PathText.parent(ancestor)
         }
     }
 
@@ -217,7 +217,7 @@ enum ReportFile {
     /// Writes files all-or-nothing (`AtomicFile.writeTogether`), making their directories first.
     static func write(_ files: [(data: Data, path: String)], overwrite: Bool) throws {
         for file in files {
-            let directory = (file.path as NSString).deletingLastPathComponent
+            let directory = PathText.parent(file.path)
             guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { continue }
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

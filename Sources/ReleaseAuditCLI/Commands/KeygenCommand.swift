@@ -51,7 +51,7 @@ struct KeygenCommand: ParsableCommand {
             let key = SigningKey.generate(KeyAlgorithm(rawValue: algorithm) ?? .ed25519)
             let files = KeyPairFiles(prefix: out)
             // A key folder of its own (`--out ~/keys/ci`) is made private (0700) when it is new.
-            let directory = (out as NSString).deletingLastPathComponent
+            let directory = PathText.parent(out)
             if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
                 do {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
