@@ -287,11 +287,6 @@ public final class Repository {
         return tag
     }
 
-    /// An object's type from its header alone (no inflating); nil when the object is not here.
-    public func objectHeaderKind(_ id: ObjectID) -> ObjectType? {
-        (try? objectHeaderType(id.oid)).map(ObjectType.init)
-    }
-
     /// The type of an object from its header alone (no inflating, no hashing).
     private func objectHeaderType(_ oid: git_oid) throws -> git_object_t {
         var odb: OpaquePointer?

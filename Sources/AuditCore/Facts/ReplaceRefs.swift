@@ -7,11 +7,18 @@ import GitFacts
 /// tree, any tree or blob within it, or the release tag object makes a build ship other bytes than
 /// the ones audited. Replace refs that touch only other history are harmless here.
 public enum ReplaceRefs {
-    /// The replaced object of each well-formed `refs/replace/<40 hex>` name.
+    /// The object each replace ref replaces, read from its name as git reads it
+    /// (`register_replace_ref`): the last path component, whose first 40 characters must be hex
+    /// (either case; what follows them is ignored). So `refs/replace/x/<hex>` and
+    /// `refs/replace/<hex>-x` replace `<hex>`, as they do for git.
     public static func replacedObjects(_ refs: [String]) -> [ObjectID: String] {
         var result: [ObjectID: String] = [:]
         for ref in refs where ref.hasPrefix("refs/replace/") {
-            if let id = try? ObjectID(hex: String(ref.dropFirst("refs/replace/".count))) { result[id] = ref }
+            let last = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+            let hex = last.prefix(40)
+            guard hex.count == 40, hex.allSatisfy(\.isHexDigit), let id = try? ObjectID(hex: hex.lowercased()) else { continue }
+            // Two refs for one object: git keeps the first it reads; either changes the build.
+            if result[id] == nil { result[id] = ref }
         }
         return result
     }
@@ -21,9 +28,10 @@ public enum ReplaceRefs {
     public struct Scanner {
         /// The replaced objects and the ref replacing each.
         public let replaced: [ObjectID: String]
-        /// The search for replaced trees and blobs (and objects not here, whose type is unknown);
-        /// made on first use. Replaced commits and tags are never inside a tree (a submodule's
-        /// commit is another repository's), so when only those are replaced, no tree is read.
+        /// The search for every replaced object, made on first use. Every one of them is looked
+        /// for in the trees, whatever its type or whether it is here: a tree entry may name any
+        /// object (a commit id under a file mode, say), git reads it through the replace ref
+        /// without checking the type, and follows chains of replacements.
         private var search: ObjectSearch?
 
         public init(refs: [String]) {
@@ -34,15 +42,7 @@ public enum ReplaceRefs {
         /// `objects`. Nothing is read when there are no replace refs.
         public mutating func touching(commits: [ObjectID], objects: [ObjectID] = [], in repo: Repository) throws -> [String] {
             guard !replaced.isEmpty else { return [] }
-            if search == nil {
-                // An object missing here is judged by its replacement: git reading a tree entry
-                // replaced by a commit or a tag fails (a type mismatch) instead of building other
-                // bytes. Whatever cannot be typed either way is searched for.
-                search = ObjectSearch(Set(replaced.compactMap { id, ref in
-                    let kind = repo.objectHeaderKind(id) ?? (try? repo.resolveReference(ref)).flatMap { $0 }.flatMap(repo.objectHeaderKind)
-                    return kind == .commit || kind == .tag ? nil : id
-                }))
-            }
+            if search == nil { search = ObjectSearch(Set(replaced.keys)) }
             var hit = Set<ObjectID>(objects.filter { replaced[$0] != nil })
             for commit in Set(commits) {
                 if replaced[commit] != nil { hit.insert(commit) }
