@@ -83,9 +83,17 @@ extension Repository {
     /// line is lost.
     public func appendNoteLine(_ line: String, to commit: ObjectID, ref: String = Repository.evidenceNotesRef,
                                maxAttempts: Int = 400) throws {
-        guard !line.contains("\n") && !line.contains("\r") else {
+        try appendNoteLines([line], to: commit, ref: ref, maxAttempts: maxAttempts)
+    }
+
+    /// Appends several lines to the note on `commit` in one notes commit: all of them or none.
+    public func appendNoteLines(_ lines: [String], to commit: ObjectID, ref: String = Repository.evidenceNotesRef,
+                                maxAttempts: Int = 400) throws {
+        guard !lines.contains(where: { $0.contains("\n") || $0.contains("\r") }) else {
             throw GitError.noteLineHasLineBreak
         }
+        guard !lines.isEmpty else { return }
+        let line = lines.joined(separator: "\n")
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, handle) != 0 {
             // CI machines often have no user.name: the notes commit is still made, by us.

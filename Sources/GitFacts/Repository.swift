@@ -279,7 +279,9 @@ public final class Repository {
             final = (rest.id, rest.type, rest.chain + 1)
             chain += rest.tags
         }
-        let signature = try tagSignature(oid)
+        // The raw object is read again (for the exact signed bytes) only when the message carries
+        // a signature block: the audit reads every tag, most of them unsigned.
+        let signature = try message.map(Self.carriesSignature) == true ? tagSignature(oid) : nil
         var tag = Tag(name: name, isAnnotated: true, referenceTarget: target, tagger: tagger, message: message,
                       isSigned: signature != nil, chainLength: final.chain,
                       targetType: final.type, targetID: final.id, tagObjects: chain, signature: signature)
@@ -324,6 +326,14 @@ public final class Repository {
             chain += 1
             // A tag chain cannot loop (ids are content hashes), but a corrupt repository must not hang us.
             if chain > 64 { throw GitError.libgit2(call: "tag chain", code: -1, errorClass: 0, message: "tag chain deeper than 64 at \(id)") }
+        }
+    }
+
+    /// Whether a tag message carries a signature block: a line that starts with a marker
+    /// (git's `parse_signed_buffer`; the marker anywhere else in a line is just text).
+    static func carriesSignature(_ message: String) -> Bool {
+        message.split(separator: "\n", omittingEmptySubsequences: true).contains { line in
+            signatureMarkers.contains { line.hasPrefix($0) }
         }
     }
 

@@ -25,9 +25,18 @@ final class OpenPGPKeyring: @unchecked Sendable {
         }
     }
 
+    /// Stops the agent gpg may have started for this home, then deletes it.
     func remove() {
-        _ = try? run(["--batch", "--no-tty"], gpgconf: true)
+        _ = try? ChildProcess.run("gpgconf", ["--homedir", home.path, "--kill", "all"], environment: Self.environment)
         try? FileManager.default.removeItem(at: home)
+    }
+
+    /// The environment gpg runs in: the process's, in the C locale, without a GNUPGHOME of its own.
+    private static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C"
+        environment.removeValue(forKey: "GNUPGHOME")
+        return environment
     }
 
     /// The verdict on an armoured signature over `data`.
@@ -97,21 +106,16 @@ final class OpenPGPKeyring: @unchecked Sendable {
         var stderr: String
     }
 
-    /// Runs gpg (or gpgconf to stop the home's agent) in the temporary home, status lines on stdout.
-    private func run(_ arguments: [String], gpgconf: Bool = false) throws -> Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["LC_ALL"] = "C"
-        environment.removeValue(forKey: "GNUPGHOME")
+    /// Runs gpg in the temporary home, status lines on stdout.
+    private func run(_ arguments: [String]) throws -> Result {
         let run: ChildProcess.Result
         do {
-            run = gpgconf
-                ? try ChildProcess.run("gpgconf", ["--homedir", home.path, "--kill", "all"], environment: environment)
-                : try ChildProcess.run(program, ["--homedir", home.path, "--batch", "--no-tty", "--no-auto-key-retrieve", "--status-fd=1"] + arguments,
-                                       environment: environment)
+            run = try ChildProcess.run(program, ["--homedir", home.path, "--batch", "--no-tty", "--no-auto-key-retrieve", "--status-fd=1"] + arguments,
+                                       environment: Self.environment)
         } catch {
             throw InputProblem("cannot run \(program) (\(error.localizedDescription)): OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
         }
-        if !gpgconf, run.notFound {
+        if run.notFound {
             throw InputProblem("\(program) is not installed: OpenPGP signatures are verified with gpg; install it (apt-get install gnupg) or set RELEASE_AUDIT_GPG")
         }
         let status = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n")

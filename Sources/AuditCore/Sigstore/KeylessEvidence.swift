@@ -31,11 +31,8 @@ public struct KeylessEvidence: Sendable {
             result.problem = error.description
             return result
         }
-        let loaded = LoadedEnvelope(source: path, bytes: data, sha256: result.sha256, envelope: bundle.envelope)
-        guard EvidenceVerifier.isInTotoPayloadType(bundle.envelope.payloadType) else {
-            throw InputProblem("\(path): payloadType is '\(bundle.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
-        }
-        result.content = try EvidenceVerifier.readStatement(loaded, payload: bundle.envelope.payload)
+        let loaded = LoadedEnvelope(source: path, bytes: data, sha256: result.sha256, envelope: bundle.envelope, bundle: bundle)
+        result.content = try EvidenceVerifier.readKeylessStatement(loaded)
         if let identity = result.signature?.identity {
             result.problem = witnessProblem(result.content, identity)
         }

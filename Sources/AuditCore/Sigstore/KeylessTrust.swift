@@ -62,17 +62,26 @@ extension EvidenceVerifier {
             result.problem = "trusted_keys.\(role.rawValue).threshold is \(trust.threshold(for: role)), and a keyless bundle carries one signature"
             return result
         }
-        guard isInTotoPayloadType(bundle.envelope.payloadType) else {
-            throw EvidenceError.unreadable(source: loaded.source,
-                                           reason: "payloadType is '\(bundle.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
-        }
-        result.content = try readStatement(loaded, payload: bundle.envelope.payload)
+        result.content = try readKeylessStatement(loaded)
         if case .build(var record)? = result.content {
             record.workflowRef = identity.sourceRepositoryRef
             result.content = .build(record)
         }
         result.problem = KeylessEvidence.witnessProblem(result.content, identity)
         return result
+    }
+}
+
+extension EvidenceVerifier {
+    /// The statement of an envelope whose bundle verified (its signature is the bundle's).
+    ///
+    /// - Throws: `EvidenceError` when the payload is not an in-toto statement.
+    static func readKeylessStatement(_ loaded: LoadedEnvelope) throws -> VerifiedEvidence.Content {
+        guard isInTotoPayloadType(loaded.envelope.payloadType) else {
+            throw EvidenceError.unreadable(source: loaded.source,
+                                           reason: "payloadType is '\(loaded.envelope.payloadType)', expected \(DSSEEnvelope.inTotoPayloadType)")
+        }
+        return try readStatement(loaded, payload: loaded.envelope.payload)
     }
 }
 

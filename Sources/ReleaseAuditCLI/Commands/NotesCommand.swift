@@ -210,7 +210,7 @@ struct NotesAddCommand: ParsableCommand {
                     lines.append(String(decoding: compact, as: UTF8.self))
                 }
             }
-            for line in lines { try repo.appendNoteLine(line, to: commit) }
+            try repo.appendNoteLines(lines, to: commit)
             Diagnostics.printError("release-audit: appended \(lines.count) evidence line(s) to the note on \(commit.short) (\(Repository.evidenceNotesRef))")
         }
     }
