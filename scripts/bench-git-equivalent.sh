@@ -7,6 +7,10 @@
 # usage: scripts/bench-git-equivalent.sh REPO TAG            (the gate of one release)
 #        scripts/bench-git-equivalent.sh --all REPO REPORTS  (the audit of every release)
 #
+# For a real history (scripts/bench-real-gate.sh), the gate's policy can be changed from the
+# environment: ALLOWED_PATHS (shell patterns, default "VERSION CHANGELOG.md"), RC_SEPARATOR
+# (default "-rc."), RELEASE_BRANCH (default main) and TAG_ANNOTATED (default true).
+#
 # The gate: safety (shallow, replace refs), the release tag and its commit, the evidence notes
 # (release commit; first-parent ancestors for the tests), tested vs release (ancestry, commit
 # counts both ways, trees, changed paths against the allow-list), the last RC of the version
@@ -24,9 +28,17 @@ all=false
 [[ ${1:-} == --all ]] && { all=true; shift; }
 repo=$1
 g() { git -C "$repo" "$@" </dev/null; }
+allowed_paths=${ALLOWED_PATHS:-VERSION CHANGELOG.md}
+rc_separator=${RC_SEPARATOR:--rc.}
+release_branch=${RELEASE_BRANCH:-main}
 allowed() {  # allowed PATH...: whether every path is on the policy's allow-list
-    local p
-    for p in "$@"; do [[ $p == VERSION || $p == CHANGELOG.md ]] || return 1; done
+    local p a ok pats
+    read -r -a pats <<<"$allowed_paths"  # (read does not expand the patterns against the files here)
+    for p in "$@"; do
+        ok=false
+        for a in "${pats[@]}"; do [[ $p == $a ]] && { ok=true; break; }; done
+        $ok || return 1
+    done
 }
 # compare FROM TO: "kind ahead behind paths..." for two commits, as SourceRelation works it out.
 compare() {
@@ -129,13 +141,17 @@ if [[ -n $tested ]]; then
     else check source.match FAILED "$kind, paths outside the allow-list: $paths"
     fi
 fi
-[[ $tag_type == tag ]] && check release.tag PASSED "$tag (annotated) names $release" || check release.tag FAILED "$tag is not annotated"
+if [[ ${TAG_ANNOTATED:-true} == true ]]; then
+    [[ $tag_type == tag ]] && check release.tag PASSED "$tag (annotated) names $release" || check release.tag FAILED "$tag is not annotated"
+else
+    check release.tag PASSED "$tag names $release"
+fi
 
 # release.rc-to-ga: the highest-numbered RC of the version tagged no later than the GA
 version=${tag#v}
 tags=$(g for-each-ref --format='%(refname:strip=2) %(creatordate:unix)' refs/tags/)
 ga_date=$(awk -v t="$tag" '$1 == t { print $2 }' <<<"$tags")
-rc=$(awk -v p="v$version-rc." -v d="$ga_date" 'index($1, p) == 1 && $2 <= d { n = substr($1, length(p) + 1); if (n ~ /^[0-9]+$/ && n + 0 >= best) { best = n + 0; name = $1 } } END { print name }' <<<"$tags")
+rc=$(awk -v p="v$version$rc_separator" -v d="$ga_date" 'index($1, p) == 1 && $2 <= d { n = substr($1, length(p) + 1); if (n ~ /^[0-9]+$/ && n + 0 >= best) { best = n + 0; name = $1 } } END { print name }' <<<"$tags")
 if [[ -z $rc ]]; then
     check release.rc-to-ga FAILED "no release candidate of $version"
 else
@@ -146,11 +162,11 @@ else
 fi
 
 # source.protected-branch
-if [[ -n $tested ]] && g for-each-ref --format='%(refname)' refs/heads/ refs/remotes/ | grep -qx refs/heads/main \
-    && g merge-base --is-ancestor "$tested" refs/heads/main; then
-    check source.protected-branch PASSED "reachable from refs/heads/main"
+if [[ -n $tested ]] && g for-each-ref --format='%(refname)' refs/heads/ refs/remotes/ | grep -x "refs/heads/$release_branch" >/dev/null \
+    && g merge-base --is-ancestor "$tested" "refs/heads/$release_branch"; then
+    check source.protected-branch PASSED "reachable from refs/heads/$release_branch"
 else
-    check source.protected-branch FAILED "not reachable from main"
+    check source.protected-branch FAILED "not reachable from $release_branch"
 fi
 [[ -z $replace ]] && check repository.safety PASSED "full history, no replacement refs" || check repository.safety FAILED "refs/replace: $replace"
 

@@ -19,8 +19,8 @@ runs=5
 for tool in git python3 cc pkg-config; do command -v $tool >/dev/null || { echo "bench-real: $tool is needed" >&2; exit 2; }; done
 [[ -x /usr/bin/time ]] || { echo "bench-real: GNU time is needed (apt-get install time)" >&2; exit 2; }
 
-echo "bench-real: building release-audit (release) and the libgit2 floor" >&2
-(cd "$root" && swift build -c release --product release-audit >/dev/null)
+echo "bench-real: building release-audit (release, Swift runtime linked statically as shipped) and the libgit2 floor" >&2
+(cd "$root" && swift build -c release --static-swift-stdlib --product release-audit >/dev/null)
 bin="$root/.build/release/release-audit"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

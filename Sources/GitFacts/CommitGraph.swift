@@ -204,7 +204,7 @@ public struct TipReachability: Sendable {
 }
 
 /// A commit id as plain integers: cheap to hash, for the one table every commit goes into.
-private struct CommitKey: Hashable, Sendable {
+struct CommitKey: Hashable, Sendable {
     let head: UInt64, middle: UInt64, tail: UInt32
 
     init(_ oid: git_oid) {
@@ -329,7 +329,9 @@ extension Repository {
 
     /// Calls `body` with each parent id of a raw commit object: the `parent <hex>` lines that
     /// follow its `tree` line, as git writes (and libgit2 reads) them.
-    private static func forEachParent(in raw: UnsafeBufferPointer<UInt8>, of commit: git_oid, _ body: (git_oid) -> Void) throws {
+    /// Returns the offset just after them.
+    @discardableResult
+    static func forEachParent(in raw: UnsafeBufferPointer<UInt8>, of commit: git_oid, _ body: (git_oid) -> Void) throws -> Int {
         let tree = Array("tree ".utf8), parent = Array("parent ".utf8)
         func starts(with prefix: [UInt8], at offset: Int) -> Bool {
             offset + prefix.count + 41 <= raw.count && zip(prefix.indices, prefix).allSatisfy { raw[offset + $0] == $1 }
@@ -348,5 +350,6 @@ extension Repository {
             body(id)
             offset = start + 41
         }
+        return offset
     }
 }

@@ -37,23 +37,19 @@ extension ObjectID {
     /// Copies a libgit2 object id into a Swift value.
     init(_ oid: git_oid) {
         var oid = oid
-        let hex = withUnsafeBytes(of: &oid.id) { raw -> String in
-            var chars = [UInt8]()
-            chars.reserveCapacity(40)
-            let digits = Array("0123456789abcdef".utf8)
-            for byte in raw.prefix(20) {
-                chars.append(digits[Int(byte >> 4)])
-                chars.append(digits[Int(byte & 0x0f)])
-            }
-            return String(decoding: chars, as: UTF8.self)
-        }
-        self.init(trustedHex: hex)
+        self = withUnsafeBytes(of: &oid.id) { ObjectID(bytes: $0) }
     }
 
     /// The libgit2 form of this id.
     var oid: git_oid {
         var oid = git_oid()
-        _ = hex.withCString { git_oid_fromstr(&oid, $0) }
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            withUnsafeBytes(of: (high.bigEndian, middle.bigEndian, low.bigEndian)) { source in
+                raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<8]))
+                UnsafeMutableRawBufferPointer(rebasing: raw[8..<16]).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[8..<16]))
+                UnsafeMutableRawBufferPointer(rebasing: raw[16..<20]).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[16..<20]))
+            }
+        }
         return oid
     }
 }

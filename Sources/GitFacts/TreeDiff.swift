@@ -79,7 +79,14 @@ extension Repository {
 
     /// The entries of a tree as ids, with which of them are trees: for `ObjectSearch`.
     func treeEntryIDs(_ tree: ObjectID) throws -> [(id: ObjectID, isTree: Bool)] {
-        try treeEntries(tree.oid).map { (ObjectID($0.entry.id), $0.entry.isTree) }
+        var oid = tree.oid
+        var object: OpaquePointer?
+        try Libgit2.check(git_tree_lookup(&object, handle, &oid), "git_tree_lookup")
+        defer { git_tree_free(object) }
+        return (0..<git_tree_entrycount(object)).compactMap { i in
+            guard let entry = git_tree_entry_byindex(object, i) else { return nil }
+            return (ObjectID(git_tree_entry_id(entry).pointee), git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE)
+        }
     }
 
     /// Every file of this name anywhere in the commit's tree (`.gitattributes`, say), with its

@@ -1,25 +1,69 @@
 import Foundation
 
-/// A git object id: 40 lowercase hexadecimal characters (SHA-1).
+/// A git object id (SHA-1), written as 40 lowercase hexadecimal characters.
 public struct ObjectID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// The id as 40 lowercase hexadecimal characters.
-    public let hex: String
+    // The 20 bytes as three big-endian integers: compared, hashed and ordered as integers (as the
+    // bytes, and so as the hex text), which an audit does millions of times over trees and graphs.
+    let high: UInt64, middle: UInt64, low: UInt32
 
-    /// Parses a full object id; abbreviated ids are resolved with `Repository.resolveCommit(_:)`.
-    public init(hex: String) throws {
-        let lower = hex.lowercased()
-        guard lower.utf8.count == 40, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw GitError.invalidObjectID(hex)
+    /// The id as 40 lowercase hexadecimal characters.
+    public var hex: String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            digits.withUTF8Buffer { digits in
+                for (i, byte) in bytes.enumerated() {
+                    buffer[2 * i] = digits[Int(byte >> 4)]
+                    buffer[2 * i + 1] = digits[Int(byte & 0x0f)]
+                }
+            }
+            return 40
         }
-        self.hex = lower
     }
 
-    init(trustedHex: String) { self.hex = trustedHex }
+    /// The 20 bytes, in order.
+    var bytes: [UInt8] {
+        withUnsafeBytes(of: (high.bigEndian, middle.bigEndian, low.bigEndian)) { raw in
+            Array(raw[0..<8]) + Array(raw[8..<16]) + Array(raw[16..<20])
+        }
+    }
+
+    /// Parses a full object id (either case); abbreviated ids are resolved with `Repository.resolveCommit(_:)`.
+    public init(hex: String) throws {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(20)
+        var pending: UInt8?
+        for char in hex.utf8 {
+            let value: UInt8
+            switch char {
+            case 48...57: value = char - 48
+            case 97...102: value = char - 87
+            case 65...70: value = char - 55
+            default: throw GitError.invalidObjectID(hex)
+            }
+            if let high = pending { bytes.append(high << 4 | value); pending = nil } else { pending = value }
+            guard bytes.count <= 20 else { throw GitError.invalidObjectID(hex) }
+        }
+        guard bytes.count == 20, pending == nil else { throw GitError.invalidObjectID(hex) }
+        self.init(bytes: bytes)
+    }
+
+    /// From 20 bytes (at least 20 must be there).
+    init<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
+        var i = bytes.startIndex
+        func next(_ n: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for _ in 0..<n { value = value << 8 | UInt64(bytes[i]); i = bytes.index(after: i) }
+            return value
+        }
+        high = next(8)
+        middle = next(8)
+        low = UInt32(next(4))
+    }
 
     /// The first seven characters, as `git log --oneline` shows them.
     public var short: String { String(hex.prefix(7)) }
     public var description: String { hex }
-    public static func < (a: ObjectID, b: ObjectID) -> Bool { a.hex < b.hex }
+    public static func < (a: ObjectID, b: ObjectID) -> Bool { (a.high, a.middle, a.low) < (b.high, b.middle, b.low) }
 
     public init(from decoder: Decoder) throws {
         try self.init(hex: try decoder.singleValueContainer().decode(String.self))

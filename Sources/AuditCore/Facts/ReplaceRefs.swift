@@ -13,10 +13,12 @@ public enum ReplaceRefs {
     /// `refs/replace/<hex>-x` replace `<hex>`, as they do for git.
     public static func replacedObjects(_ refs: [String]) -> [ObjectID: String] {
         var result: [ObjectID: String] = [:]
-        for ref in refs where ref.hasPrefix("refs/replace/") {
-            let last = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-            let hex = last.prefix(40)
-            guard hex.count == 40, hex.allSatisfy(\.isHexDigit), let id = try? ObjectID(hex: hex.lowercased()) else { continue }
+        for ref in refs where ref.utf8.starts(with: "refs/replace/".utf8) {
+            // Over the bytes: 13,000 refs on emissary-ingress.
+            let utf8 = ref.utf8
+            let last = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+            let hex = utf8[last...].prefix(40)
+            guard hex.count == 40, let id = try? ObjectID(hex: String(Substring(hex))) else { continue }
             // Two refs for one object: git keeps the first it reads; either changes the build.
             if result[id] == nil { result[id] = ref }
         }

@@ -29,31 +29,32 @@ public struct SourceRelation: Sendable, Equatable {
 
     /// Works out how `to` relates to `from` (e.g. from the tested commit to the release commit).
     ///
-    /// With a `graph` holding both commits (the audit loads one for a whole history), the counts
-    /// and the ancestry come from it; without one, from the repository's own walks.
-    public static func between(_ from: Commit, _ to: Commit, in repo: Repository, graph: CommitGraph? = nil) throws -> SourceRelation {
+    /// With an `ancestry` (the audit keeps one for a whole history), the counts, the ancestry and
+    /// the merge base come from it; without one, from the repository's own walks.
+    public static func between(_ from: Commit, _ to: Commit, in repo: Repository, ancestry: CommitAncestry? = nil) throws -> SourceRelation {
         if from.id == to.id {
             return SourceRelation(kind: .sameCommit, commitsBetween: 0, commitsBehind: 0, mergeBase: from.id, changedPaths: [])
         }
-        if let graph, let counts = graph.aheadBehind(from: from.id, to: to.id) {
-            // Exact counts: `to` descends from `from` exactly when nothing reachable from `from` is missing from it.
-            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0, graph: graph)
+        if let ancestry {
+            // `to` descends from `from` exactly when nothing reachable from `from` is missing from it.
+            let counts = try ancestry.aheadBehind(from: from.id, to: to.id)
+            return try make(from, to, in: repo, counts: counts, descends: counts.behind == 0, ancestry: ancestry)
         }
         let counts = try repo.aheadBehind(from: from.id, to: to.id)
         return try make(from, to, in: repo, counts: counts, descends: try repo.isAncestor(from.id, of: to.id))
     }
 
     private static func make(_ from: Commit, _ to: Commit, in repo: Repository, counts: (ahead: Int, behind: Int),
-                             descends: Bool, graph: CommitGraph? = nil) throws -> SourceRelation {
+                             descends: Bool, ancestry: CommitAncestry? = nil) throws -> SourceRelation {
         let paths = from.tree == to.tree ? [] : try repo.changedPaths(from: from.id, to: to.id)
         let kind: Kind = from.tree == to.tree ? .sameTree : (descends ? .descendant : .diverged)
         var base: ObjectID?
         if descends {
             base = from.id
         } else {
-            // The loaded graph answers unless there are several best bases (criss-cross merges):
+            // The ancestry answers unless there are several best bases (criss-cross merges):
             // then git's own choice, from its walk, as `git merge-base` prints it.
-            switch graph?.mergeBase(from.id, to.id) {
+            switch try ancestry?.mergeBase(from.id, to.id) {
             case .unique(let id)?: base = id
             case .none?: base = nil
             case .several?, .unknown?, nil: base = try repo.mergeBase(from.id, to.id)

@@ -77,15 +77,15 @@ public struct ReleaseHistoryAudit {
             guard let g = ga.tag.commit, let r = selection.chosen?.tag.commit else { return nil }
             return (r, g)
         }
-        // One walk over the history the releases need (the commit graph) answers every RC -> GA
-        // question (counts, ancestry, merge base) and the release branches: a libgit2 walk per
-        // pair costs one merge-base walk per visited commit on merge-heavy histories.
-        var graph: CommitGraph?
+        // One ancestry for the whole audit answers every RC -> GA question (counts, ancestry,
+        // merge base) from commits read once, and the release branches from the whole graph: a
+        // libgit2 walk per pair costs one merge-base walk per visited commit on merge-heavy histories.
+        var graph: CommitAncestry?
         if !branches.isEmpty || !pairs.isEmpty {
             let tips = pairs.flatMap { [$0.1, $0.0] } + (branches.isEmpty ? [] : releases.compactMap(\.tag.commit) + branches.map(\.target))
-            graph = try repo.commitGraph(reachableFrom: Self.unique(tips))
+            graph = try CommitAncestry(repository: repo, tips: Self.unique(tips))
         }
-        let reachability = branches.isEmpty ? nil : graph?.reachability(fromTips: branches.map(\.target))
+        let reachability = branches.isEmpty ? nil : try graph?.reachability(fromTips: branches.map(\.target))
 
         let stored = StoredReports(keys: request.reportKeys, threshold: request.reportThreshold)
         var reportsByTag: [[UInt8]: [StoredReport]] = [:]
@@ -171,7 +171,7 @@ public struct ReleaseHistoryAudit {
 extension ReleaseHistoryAudit {
     /// Reads what the audit judges about one release: the only per-release code that touches the repository.
     func readRelease(_ ga: ReleaseTag, selection: RCSelection, candidates: [ReleaseTag], policy loaded: LoadedPolicy,
-                     graph: CommitGraph?, branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
+                     graph: CommitAncestry?, branches: [(name: String, target: ObjectID)], reachability: TipReachability?,
                      replaceRefs: inout ReplaceRefs.Scanner, reports: [StoredReport], expectedRepository: String?,
                      evidenceTrust: TrustStore) throws -> ReleaseAuditFacts {
         let policy = loaded.policy
@@ -183,7 +183,7 @@ extension ReleaseHistoryAudit {
         var branchFacts: BranchFacts?
         if let commit = tag.commit {
             if let rcCommit = selection.chosen?.tag.commit {
-                let found = try SourceRelation.between(try repo.commit(rcCommit), try repo.commit(commit), in: repo, graph: graph)
+                let found = try SourceRelation.between(try repo.commit(rcCommit), try repo.commit(commit), in: repo, ancestry: graph)
                 relation = found
                 // A re-made commit with the RC's tree archives to other files when the tree sets export-subst.
                 if found.kind != .sameCommit, policy.rc.match == .sameTree || policy.rc.match == .allowedDiff {
