@@ -148,7 +148,7 @@ import X509
         let run = try f.tool(["gate", "--repo", f.git.path, "--release", "v1.0.0",
                               "--policy", try f.policy(identities: Fixture.releaseIdentity),
                               "--key", f.path("auditor.key"), "--out", out])
-        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.status == 0, "\(run.stderr) \(run.stdout)")
         #expect(run.stdout.contains("builder keyless workflow(s) \(Self.releaseWorkflow) signed 1 build record(s)"), "\(run.stdout)")
     }
 

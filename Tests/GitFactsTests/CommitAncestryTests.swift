@@ -133,3 +133,18 @@ import Testing
         #expect(time("tree x\ncommitter C <c> junk\n\n") == 0)
     }
 }
+
+/// The signature-block test the audit asks of every tag message, over its bytes.
+@Suite struct SignatureBlockTests {
+    @Test func onlyAMarkerAtTheStartOfALineOpensABlock() {
+        #expect(Repository.carriesSignature("v1\n-----BEGIN PGP SIGNATURE-----\nx\n-----END PGP SIGNATURE-----\n"))
+        #expect(Repository.carriesSignature("-----BEGIN SSH SIGNATURE-----\n"))
+        #expect(Repository.carriesSignature("v1\r\n-----BEGIN SIGNED MESSAGE-----\r\n"))
+        #expect(Repository.carriesSignature("v1\n\n\n-----BEGIN PGP MESSAGE-----"))
+        #expect(!Repository.carriesSignature("v1 -----BEGIN PGP SIGNATURE-----\n"))
+        #expect(!Repository.carriesSignature(" -----BEGIN SSH SIGNATURE-----\n"))
+        #expect(!Repository.carriesSignature("-----BEGIN PGP SIGNATURE----"))
+        #expect(!Repository.carriesSignature(""))
+        #expect(!Repository.carriesSignature("-----BEGIN CERTIFICATE-----\n"))
+    }
+}
