@@ -9,10 +9,12 @@
   (dated later), every fifth GA lightweight;
 - REPLACE `refs/replace` refs (commits not in the clone replaced by commits that are, as in
   emissary-ingress) and PULLS `refs/pull/N/head` refs;
+- HISTORY older commits below it all (feature branches merged into main, no releases): the same
+  releases on a deeper history, for the audit's "10x larger sibling" benchmark;
 - no commit-graph file.
 
-usage: scripts/make-merge-heavy-repo.py DIR [COMMITS] [RELEASE_EVERY] [REPLACE] [PULLS]
-       (defaults 30000 120 2000 2000)
+usage: scripts/make-merge-heavy-repo.py DIR [COMMITS] [RELEASE_EVERY] [REPLACE] [PULLS] [HISTORY]
+       (defaults 30000 120 2000 2000 0)
 """
 
 import os
@@ -30,6 +32,7 @@ def main():
     every = int(args[2]) if len(args) > 2 else 120
     replace = int(args[3]) if len(args) > 3 else 2000
     pulls = int(args[4]) if len(args) > 4 else 2000
+    history = int(args[5]) if len(args) > 5 else 0
     if os.path.exists(directory):
         sys.exit(f"make-merge-heavy-repo: {directory} exists")
     subprocess.run(["git", "init", "-q", "-b", "main", directory], check=True)
@@ -60,6 +63,17 @@ def main():
             out.append(f"reset refs/tags/{name}\nfrom :{target}\n\n")
 
     main_tip = commit("refs/heads/main", None)
+    # The older history first, from its own random numbers: the releases above it come out the same.
+    older = random.Random(7)
+    below = 0
+    while below < history:
+        feature = main_tip
+        for _ in range(older.randint(1, 6)):
+            feature = commit("refs/heads/feature", feature, path=f"src/f{older.randint(0, 50)}.txt")
+            below += 1
+        main_tip = commit("refs/heads/main", main_tip, path=f"src/m{older.randint(0, 50)}.txt")
+        main_tip = commit("refs/heads/main", main_tip, merge=feature)
+        below += 2
     count, release = 1, 0
     all_marks = [main_tip]
     while count < commits:
@@ -119,7 +133,7 @@ def main():
     subprocess.run(["git", "-C", directory, "update-ref", "--stdin"], input=lines.encode(), check=True)
     subprocess.run(["git", "-C", directory, "pack-refs", "--all"], check=True)
     os.remove(os.path.join(directory, ".git", "marks"))
-    print(f"make-merge-heavy-repo: {count} commits, {release} releases in {directory}")
+    print(f"make-merge-heavy-repo: {count + below} commits, {release} releases in {directory}")
 
 
 if __name__ == "__main__":

@@ -224,11 +224,12 @@ public final class CommitAncestry {
     }
 
     /// A commit's parents, each read (a walk needs their dates to queue them).
-    private func parentsOf(_ n: Int32) throws -> ArraySlice<Int32> {
-        let start = Int(parentStart[Int(n)])
-        let list = parents[start..<start + Int(parentCount[Int(n)])]
-        for p in list { try load(p) }
-        return list
+    private func parentsOf(_ n: Int32) throws -> [Int32] {
+        let start = Int(parentStart[Int(n)]), count = Int(parentCount[Int(n)])
+        // By index, holding no slice of `parents` while `load` appends to it (a slice held would
+        // make every append copy the whole array).
+        for i in start..<start + count { try load(parents[i]) }
+        return Array(parents[start..<start + count])
     }
 
     /// Reads a commit object once: its parents (as nodes, not read yet) and its committer date.
