@@ -235,21 +235,11 @@ public final class CommitAncestry {
     /// Reads a commit object once: its parents (as nodes, not read yet) and its committer date.
     private func load(_ n: Int32) throws {
         guard parentStart[Int(n)] < 0 else { return }
-        var oid = ids[Int(n)]
-        var object: OpaquePointer?
-        let code = git_odb_read(&object, odb, &oid)
-        if code < 0 {
-            let error = Libgit2.lastError("git_odb_read (\(ObjectID(oid).hex))", code: code)
-            throw code == GIT_ENOTFOUND.rawValue ? GitError.revisionNotFound(ObjectID(oid).hex) : error
-        }
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
-            throw GitError.notACommit(revision: ObjectID(oid).hex, type: ObjectType(git_odb_object_type(object)))
-        }
-        let raw = UnsafeBufferPointer(start: git_odb_object_data(object).assumingMemoryBound(to: UInt8.self), count: git_odb_object_size(object))
         var found: [Int32] = []
-        let end = try Repository.forEachParent(in: raw, of: oid) { found.append(intern($0)) }
-        time[Int(n)] = Self.committerTime(in: raw, from: end)
+        try Repository.readCommit(ids[Int(n)], from: odb) { raw in
+            let end = try Repository.forEachParent(in: raw, of: ids[Int(n)]) { found.append(intern($0)) }
+            time[Int(n)] = Self.committerTime(in: raw, from: end)
+        }
         parentStart[Int(n)] = Int32(parents.count)
         parentCount[Int(n)] = Int32(found.count)
         parents.append(contentsOf: found)

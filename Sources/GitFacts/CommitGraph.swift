@@ -302,29 +302,38 @@ extension Repository {
         let file = CommitGraphFile(objectsDirectory: objects)
         var next = 0
         while next < pending.count {
-            var oid = pending[next]
+            let oid = pending[next]
             if let file, try file.forEachParent(of: oid, { parents.append(intern($0)) }) {
                 parentStart.append(Int32(parents.count))
                 next += 1
                 continue
             }
-            var object: OpaquePointer?
-            let code = git_odb_read(&object, odb, &oid)
-            if code < 0 {
-                let error = Libgit2.lastError("git_odb_read (\(ObjectID(oid).hex))", code: code)
-                throw code == GIT_ENOTFOUND.rawValue ? GitError.revisionNotFound(ObjectID(oid).hex) : error
+            try Self.readCommit(oid, from: odb!) { raw in
+                try Self.forEachParent(in: raw, of: oid) { parents.append(intern($0)) }
             }
-            defer { git_odb_object_free(object) }
-            guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
-                throw GitError.notACommit(revision: ObjectID(oid).hex, type: ObjectType(git_odb_object_type(object)))
-            }
-            let size = git_odb_object_size(object)
-            let data = git_odb_object_data(object).assumingMemoryBound(to: UInt8.self)
-            try Self.forEachParent(in: UnsafeBufferPointer(start: data, count: size), of: oid) { parents.append(intern($0)) }
             parentStart.append(Int32(parents.count))
             next += 1
         }
         return try CommitGraph(index: index, parentStart: parentStart, parents: parents)
+    }
+
+    /// Reads a commit's raw object from `odb` and hands its bytes to `body`.
+    ///
+    /// - Throws: `GitError.revisionNotFound` when it is missing, `.notACommit` when it is another type.
+    @discardableResult
+    static func readCommit<T>(_ oid: git_oid, from odb: OpaquePointer, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        var oid = oid
+        var object: OpaquePointer?
+        let code = git_odb_read(&object, odb, &oid)
+        if code < 0 {
+            let error = Libgit2.lastError("git_odb_read (\(ObjectID(oid).hex))", code: code)
+            throw code == GIT_ENOTFOUND.rawValue ? GitError.revisionNotFound(ObjectID(oid).hex) : error
+        }
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == GIT_OBJECT_COMMIT else {
+            throw GitError.notACommit(revision: ObjectID(oid).hex, type: ObjectType(git_odb_object_type(object)))
+        }
+        return try body(UnsafeBufferPointer(start: git_odb_object_data(object).assumingMemoryBound(to: UInt8.self), count: git_odb_object_size(object)))
     }
 
     /// Calls `body` with each parent id of a raw commit object: the `parent <hex>` lines that
