@@ -96,7 +96,7 @@ public final class CommitAncestry {
 
     private func exact(_ ids: [ObjectID]) throws -> CommitGraph {
         if let graph, ids.allSatisfy(graph.contains) { return graph }
-        tips = Array(Set(tips + ids))
+        tips += ids.filter { !tips.contains($0) }
         let loaded = try repo.commitGraph(reachableFrom: tips)
         graph = loaded
         // The date walks' commits are not needed any more.
@@ -273,7 +273,8 @@ public final class CommitAncestry {
     }
 }
 
-/// A max-queue of graph nodes by a key (ties by node number, for a deterministic order).
+/// A max-queue of graph nodes by a key (generation or commit date; ties by node number, for a
+/// deterministic order), for `CommitGraph` and `CommitAncestry`.
 struct KeyedQueue {
     private var heap: [(key: Int64, node: Int32)] = []
 

@@ -52,9 +52,9 @@ public struct CommitGraph: Sendable {
         if a == b { return .unique(x) }
         let left: UInt8 = 1, right: UInt8 = 2, stale: UInt8 = 4
         var paint: [Int32: UInt8] = [a: left, b: right]
-        var queue = NodeQueue(generation: generation)
-        queue.push(a)
-        queue.push(b)
+        var queue = KeyedQueue()
+        queue.push(a, key: Int64(generation[Int(a)]))
+        queue.push(b, key: Int64(generation[Int(b)]))
         var active = 2  // queued commits not below a common ancestor
         var found: [Int32] = []
         while active > 0, let n = queue.pop() {
@@ -77,7 +77,7 @@ public struct CommitGraph: Sendable {
                     }
                 } else {
                     paint[parent] = flags
-                    queue.push(parent)
+                    queue.push(parent, key: Int64(generation[Int(parent)]))
                     if flags & stale == 0 { active += 1 }
                 }
             }
@@ -103,9 +103,9 @@ public struct CommitGraph: Sendable {
         // reachable from both sides, and the counts are complete.
         let fromSide: UInt8 = 1, toSide: UInt8 = 2, both: UInt8 = 3
         var paint: [Int32: UInt8] = [a: fromSide, b: toSide]
-        var queue = NodeQueue(generation: generation)
-        queue.push(a)
-        queue.push(b)
+        var queue = KeyedQueue()
+        queue.push(a, key: Int64(generation[Int(a)]))
+        queue.push(b, key: Int64(generation[Int(b)]))
         var unsettled = 2  // queued commits carrying one paint only
         var ahead = 0, behind = 0
         while unsettled > 0, let node = queue.pop() {
@@ -122,7 +122,7 @@ public struct CommitGraph: Sendable {
                     }
                 } else {
                     paint[parent] = flags
-                    queue.push(parent)
+                    queue.push(parent, key: Int64(generation[Int(parent)]))
                     if flags != both { unsettled += 1 }
                 }
             }
@@ -225,48 +225,6 @@ struct CommitKey: Hashable, Sendable {
             raw.storeBytes(of: tail, toByteOffset: 16, as: UInt32.self)
         }
         return ObjectID(oid)
-    }
-}
-
-/// A max-queue of graph nodes by generation (ties by node number, for a deterministic order).
-private struct NodeQueue {
-    let generation: [Int32]
-    private var heap: [Int32] = []
-
-    init(generation: [Int32]) { self.generation = generation }
-
-    private func before(_ a: Int32, _ b: Int32) -> Bool {
-        let ga = generation[Int(a)], gb = generation[Int(b)]
-        return ga != gb ? ga > gb : a > b
-    }
-
-    mutating func push(_ node: Int32) {
-        heap.append(node)
-        var i = heap.count - 1
-        while i > 0 {
-            let up = (i - 1) / 2
-            guard before(heap[i], heap[up]) else { break }
-            heap.swapAt(i, up)
-            i = up
-        }
-    }
-
-    mutating func pop() -> Int32? {
-        guard let first = heap.first else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return first }
-        heap[0] = last
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var best = i
-            if l < heap.count, before(heap[l], heap[best]) { best = l }
-            if r < heap.count, before(heap[r], heap[best]) { best = r }
-            if best == i { break }
-            heap.swapAt(i, best)
-            i = best
-        }
-        return first
     }
 }
 

@@ -22,6 +22,9 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadableObject(String)
     /// A commit whose root tree the repository does not have or cannot read: nothing can be built from it.
     case unreadableTree(commit: String, tree: String)
+    /// A tree with two entries of one name (git fsck's `duplicateEntries`): a checkout and an
+    /// archive of it do not agree on what the path holds, so no comparison of it can be trusted.
+    case duplicateTreeEntry(tree: String, name: String)
     /// A note line to append holds a line break (the notes are one evidence line each).
     case noteLineHasLineBreak
     /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
@@ -51,6 +54,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "object \(id) is in the repository but cannot be read: the repository may be corrupt (run git fsck)"
         case .unreadableTree(let commit, let tree):
             return "commit \(commit) has no readable tree (\(tree) is missing or corrupt): nothing can be built from it here; run git fsck, or fetch the full history (a clone filtered with --filter=tree:0 lacks trees)"
+        case .duplicateTreeEntry(let tree, let name):
+            return "tree \(tree) has two entries named '\(name)' (git fsck: duplicateEntries): a checkout and git archive of it disagree on what that path holds, so it cannot be compared; release from a commit whose tree git fsck accepts"
         case .noteLineHasLineBreak:
             return "a note line must be one line (it contains a line break)"
         case .libgit2(let call, let code, let errorClass, let message):

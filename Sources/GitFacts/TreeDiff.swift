@@ -133,16 +133,25 @@ extension Repository {
     }
 
     /// A tree's entries, names as bytes (git names are bytes, not always UTF-8).
+    ///
+    /// - Throws: `GitError.duplicateTreeEntry` for a tree with two entries of one name (a blob `d`
+    ///   beside a tree `d`, say): libgit2 reads it, but comparisons by name would see one of them
+    ///   only, and the other (what `git archive` may ship) would go unseen.
     private func treeEntries(_ id: git_oid) throws -> [(name: [UInt8], entry: Entry)] {
         var oid = id
         var tree: OpaquePointer?
         try Libgit2.check(git_tree_lookup(&tree, handle, &oid), "git_tree_lookup")
         defer { git_tree_free(tree) }
-        return (0..<git_tree_entrycount(tree)).compactMap { i in
+        let entries: [(name: [UInt8], entry: Entry)] = (0..<git_tree_entrycount(tree)).compactMap { i in
             guard let entry = git_tree_entry_byindex(tree, i), let name = git_tree_entry_name(entry) else { return nil }
             let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
             return (Array(bytes), Entry(id: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode(entry)))
         }
+        var names = Set<[UInt8]>()
+        for (name, _) in entries where !names.insert(name).inserted {
+            throw GitError.duplicateTreeEntry(tree: ObjectID(id).hex, name: String(decoding: name, as: UTF8.self))
+        }
+        return entries
     }
 }
 
