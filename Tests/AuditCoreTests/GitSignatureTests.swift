@@ -117,6 +117,38 @@ import TestSupport
         #expect(fingerprint.contains(key))
     }
 
+    /// A black-box review's finding, kept: armour lines that ssh-keygen refuses (a carriage return
+    /// or a space after the BEGIN line, CRLF throughout) were read as a good signature while
+    /// `git verify-tag` said bad; text after the END marker on its line, which ssh-keygen accepts,
+    /// was called bad. Every variant must get git's verdict.
+    @Test func sshArmourIsReadAsSshKeygenReadsIt() throws {
+        let s = try Signing()
+        let alice = try s.sshKey("alice", type: "ed25519")
+        try s.allow("alice@example.com \(alice)\n")
+        try s.sshTag("v1.0.0", key: "alice")
+        let raw = try s.git.git("cat-file", "tag", "v1.0.0") + "\n"
+        let begin = "-----BEGIN SSH SIGNATURE-----\n", end = "-----END SSH SIGNATURE-----"
+        // Each variant in turn as v1.0.0 itself (under another name the tag's own name would not match).
+        let variants: [(String, String)] = [
+            ("CR after BEGIN", raw.replacingOccurrences(of: begin, with: "-----BEGIN SSH SIGNATURE-----\r\n")),
+            ("space after BEGIN", raw.replacingOccurrences(of: begin, with: "-----BEGIN SSH SIGNATURE----- \n")),
+            ("text after END", raw.replacingOccurrences(of: end, with: end + "junk")),
+            ("space before the base64", raw.replacingOccurrences(of: begin, with: begin + " ")),
+            ("as signed", raw),
+        ]
+        var verdicts: [String: Bool] = [:]
+        for (name, contents) in variants {
+            try s.forgeTag("v1.0.0", contents)
+            let verdict = try s.verdict("v1.0.0", try s.sshSigners())
+            let good: Bool
+            if case .good = verdict { good = true } else { good = false }
+            #expect(good == (try s.gitVerifies("v1.0.0")), "\(name) \(verdict)")
+            verdicts[name] = good
+        }
+        #expect(verdicts["CR after BEGIN"] == false && verdicts["space after BEGIN"] == false)
+        #expect(verdicts["text after END"] == true && verdicts["as signed"] == true)
+    }
+
     @Test func sshStrangerWrongTimesAndTamperingAreNotGood() throws {
         let s = try Signing()
         let alice = try s.sshKey("alice", type: "ed25519")

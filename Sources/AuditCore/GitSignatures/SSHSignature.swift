@@ -73,14 +73,21 @@ public struct SSHSignature: Sendable {
     let reserved: Data
     let signature: Data
 
-    /// Parses an armoured SSH signature.
+    /// Parses an armoured SSH signature as `ssh-keygen -Y verify` (OpenSSH's `sshsig_dearmor`)
+    /// reads the block git hands it: it starts with exactly `-----BEGIN SSH SIGNATURE-----` and a
+    /// line feed (no carriage return, no trailing space), ends at the first line feed followed by
+    /// `-----END SSH SIGNATURE-----` (whatever follows on that line), and between the two is
+    /// base64 with any whitespace ignored. What ssh-keygen refuses, git calls bad; so does this.
     public init(armored: String) throws(SSHSignatureError) {
-        let lines = armored.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let begin = lines.firstIndex(of: "-----BEGIN SSH SIGNATURE-----"),
-              let end = lines.firstIndex(of: "-----END SSH SIGNATURE-----"), begin < end else {
-            throw .malformed("not an armoured SSH signature")
+        let bytes = Array(armored.utf8)
+        let begin = Array("-----BEGIN SSH SIGNATURE-----\n".utf8), end = Array("\n-----END SSH SIGNATURE-----".utf8)
+        guard bytes.starts(with: begin) else { throw .malformed("not an armoured SSH signature: no -----BEGIN SSH SIGNATURE----- line") }
+        let body = bytes[begin.count...]
+        guard let footer = body.indices.first(where: { body[$0...].starts(with: end) }) else {
+            throw .malformed("not an armoured SSH signature: no -----END SSH SIGNATURE----- line")
         }
-        guard let blob = Data(base64Encoded: lines[(begin + 1)..<end].joined()) else {
+        let base64 = body[..<footer].filter { ![0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains($0) }
+        guard let blob = Data(base64Encoded: Data(base64)) else {
             throw .malformed("the SSH signature is not base64")
         }
         var reader = SSHWireReader(blob)
