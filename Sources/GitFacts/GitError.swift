@@ -25,6 +25,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A tree with two entries of one name (git fsck's `duplicateEntries`): a checkout and an
     /// archive of it do not agree on what the path holds, so no comparison of it can be trusted.
     case duplicateTreeEntry(tree: String, name: String)
+    /// The `packed-refs` file does not parse (libgit2 and git refuse it too), or names a ref twice.
+    case corruptPackedRefs(path: String)
     /// A note line to append holds a line break (the notes are one evidence line each).
     case noteLineHasLineBreak
     /// Any other libgit2 failure, with libgit2's own error class and message and the call that failed.
@@ -56,6 +58,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "commit \(commit) has no readable tree (\(tree) is missing or corrupt): nothing can be built from it here; run git fsck, or fetch the full history (a clone filtered with --filter=tree:0 lacks trees)"
         case .duplicateTreeEntry(let tree, let name):
             return "tree \(tree) has two entries named '\(name)' (git fsck: duplicateEntries): a checkout and git archive of it disagree on what that path holds, so it cannot be compared; release from a commit whose tree git fsck accepts"
+        case .corruptPackedRefs(let path):
+            return "corrupted packed references file \(path): a line does not parse (git cannot read it either) or a ref is named twice (which commit it names is ambiguous); restore it from a good clone"
         case .noteLineHasLineBreak:
             return "a note line must be one line (it contains a line break)"
         case .libgit2(let call, let code, let errorClass, let message):

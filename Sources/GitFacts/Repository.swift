@@ -14,6 +14,8 @@ public final class Repository {
     public let workDirectory: String?
     /// The one-level names in `packed-refs` (see `oneLevelReferences(named:)`), read on first use.
     private var packedOneLevelNames: Set<[UInt8]>?
+    /// `packed-refs`, parsed (see `packedRefs()`).
+    private var packedRefsCache: PackedRefs?
 
     /// Opens the repository that contains `path`, searching parent directories as `git` does.
     ///
@@ -236,17 +238,7 @@ public final class Repository {
     /// The glob applies to the name after `refs/tags/` as in `git_tag_list_match`, which also
     /// resolves every reference it lists; here only names are read.
     public func tagNames(matching glob: String = "*") throws -> [String] {
-        var names: [String] = []
-        let code = withUnsafeMutablePointer(to: &names) { list in
-            git_reference_foreach_glob(handle, "refs/tags/" + glob, { name, payload in
-                guard let name, let payload else { return 0 }
-                let full = String(cString: name)
-                payload.assumingMemoryBound(to: [String].self).pointee.append(String(full.dropFirst("refs/tags/".count)))
-                return 0
-            }, list)
-        }
-        try Libgit2.check(code, "git_reference_foreach_glob")
-        return names.sorted()
+        try listReferences(matching: "refs/tags/" + glob).map { String($0.name.dropFirst("refs/tags/".count)) }.sorted()
     }
 
     /// One tag by short name, or nil when there is no such tag.
@@ -385,64 +377,119 @@ public final class Repository {
                 found.append(path)
             }
         }
-        if packedOneLevelNames == nil { packedOneLevelNames = try Self.oneLevelNames(inPackedRefs: common) }
+        if packedOneLevelNames == nil { packedOneLevelNames = try packedRefs().oneLevelNames() }
         if packedOneLevelNames?.contains(Array(name.utf8)) == true { found.append("packed-refs: \(name)") }
         return found
     }
 
-    /// The names in a `packed-refs` file that do not start with `refs/`.
-    private static func oneLevelNames(inPackedRefs directory: String) throws -> Set<[UInt8]> {
-        let path = (directory as NSString).appendingPathComponent("packed-refs")
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        var names = Set<[UInt8]>()
-        // One pass over the bytes: packed-refs of a large repository has tens of thousands of
-        // lines, almost all `refs/...`, which are skipped without being copied.
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let refs = Array("refs/".utf8)
-            var start = 0
-            while start < bytes.count {
-                var end = start
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                defer { start = end + 1 }
-                guard end > start, bytes[start] != UInt8(ascii: "#"), bytes[start] != UInt8(ascii: "^") else { continue }
-                var space = start
-                while space < end && bytes[space] != 0x20 { space += 1 }
-                guard space < end else { continue }
-                let name = bytes[(space + 1)..<end]
-                if name.starts(with: refs) { continue }
-                names.insert(name.filter { $0 != 0x0D })
-            }
-        }
-        return names
-    }
-
     /// The references whose full names match a glob (`refs/heads/release/*`), with their resolved targets, sorted by name.
     public func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
-        var iterator: OpaquePointer?
-        try Libgit2.check(git_reference_iterator_glob_new(&iterator, handle, glob), "git_reference_iterator_glob_new")
-        defer { git_reference_iterator_free(iterator) }
         var result: [(name: String, target: ObjectID)] = []
-        while true {
-            var ref: OpaquePointer?
-            let code = git_reference_next(&ref, iterator)
-            if code == GIT_ITEROVER.rawValue { break }
-            try Libgit2.check(code, "git_reference_next")
-            defer { git_reference_free(ref) }
-            let name = String(cString: git_reference_name(ref))
-            // A direct ref names its target; resolving it would read it again (two stats each: 13,000
-            // replace refs on emissary-ingress).
-            if git_reference_type(ref) == GIT_REFERENCE_DIRECT, let target = git_reference_target(ref) {
-                result.append((name, ObjectID(target.pointee)))
+        for ref in try listReferences(matching: glob) {
+            if let target = ref.target {
+                result.append((ref.name, target))
                 continue
             }
-            var resolved: OpaquePointer?
-            guard git_reference_resolve(&resolved, ref) == 0 else { continue }  // a dangling symbolic ref
-            defer { git_reference_free(resolved) }
-            if let target = git_reference_target(resolved) { result.append((name, ObjectID(target.pointee))) }
+            var oid = git_oid()
+            // A symbolic ref, resolved through its chain; a dangling one is left out.
+            guard git_reference_name_to_id(&oid, handle, ref.name) == 0 else { continue }
+            result.append((ref.name, ObjectID(oid)))
         }
         return result.sorted { $0.name < $1.name }
+    }
+
+    /// The refs whose full names match a glob, as libgit2's reference iterator lists them (loose
+    /// refs under the glob's directory, then the packed ones they do not shadow), with the target of
+    /// each direct ref (nil for a symbolic one). Unsorted.
+    ///
+    /// Not with libgit2's iterator: it parses, sorts and copies the whole packed-refs file for every
+    /// listing (18,500 refs on argo-cd: 15 ms the first time, 4 ms each after). Here the file is
+    /// parsed once (`PackedRefs`) and the records under the glob's literal prefix are read by
+    /// binary search. Each loose ref is read with libgit2's own lookup, which reads the loose file
+    /// first, as its iterator does: a loose ref it cannot parse is left out and does not shadow the
+    /// packed one of its name.
+    func listReferences(matching glob: String) throws -> [(name: String, target: ObjectID?)] {
+        // The literal text before the first glob character: every name listed starts with it.
+        let prefix = String(glob.prefix { !"?*[\\".contains($0) })
+        let matches: (String) -> Bool = prefix == glob ? { $0 == glob } : { fnmatch(glob, $0, 0) == 0 }
+        let common = commonDirectory
+        var result: [(name: String, target: ObjectID?)] = []
+        var shadowed = Set<String>()
+        let directory = prefix.lastIndex(of: "/").map { String(prefix[...$0]) } ?? "refs/"
+        for name in try Self.looseFiles(in: common, under: directory)
+        where name.hasPrefix(prefix) && !name.hasSuffix(".lock") && matches(name) {
+            var ref: OpaquePointer?
+            guard git_reference_lookup(&ref, handle, name) == 0 else { continue }
+            defer { git_reference_free(ref) }
+            shadowed.insert(name)
+            let target = git_reference_type(ref) == GIT_REFERENCE_DIRECT ? git_reference_target(ref).map { ObjectID($0.pointee) } : nil
+            result.append((name, target))
+        }
+        let packed = try packedRefs()
+        for record in packed.records(withPrefix: Array(prefix.utf8)) {
+            let name = packed.name(of: record)
+            guard !shadowed.contains(name), matches(name) else { continue }
+            // git ignores a ref whose name is not a valid ref name ("ignoring ref with broken
+            // name"): a carriage return or a NUL byte in a packed-refs line, say.
+            var valid: Int32 = 0
+            guard !name.utf8.contains(0), git_reference_name_is_valid(&valid, name) == 0, valid == 1 else { continue }
+            result.append((name, packed.target(of: record)))
+        }
+        return result
+    }
+
+    /// The directory that holds the refs shared by every work tree (the git directory, unless
+    /// this is a linked work tree).
+    var commonDirectory: String {
+        git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory
+    }
+
+    /// `packed-refs`, parsed on first use and again only when the file has changed.
+    func packedRefs() throws -> PackedRefs {
+        let path = (commonDirectory as NSString).appendingPathComponent("packed-refs")
+        if let cached = packedRefsCache, cached.stamp == PackedRefs.stamp(of: path) { return cached }
+        let loaded = try PackedRefs.load(path: path)
+        packedRefsCache = loaded
+        return loaded
+    }
+
+    /// The files under `directory` (a path relative to `root` ending in `/`, such as `refs/tags/`),
+    /// as paths relative to `root`, the way libgit2's filesystem iterator finds loose refs:
+    /// symbolic links followed, `.git` entries and directories holding one (a submodule) skipped.
+    /// Only regular files: a FIFO planted there must not block a read.
+    static func looseFiles(in root: String, under directory: String) throws -> [String] {
+        var names: [String] = []
+        func walk(_ relative: String, depth: Int) throws {
+            guard let dir = opendir((root as NSString).appendingPathComponent(relative)) else { return }
+            defer { closedir(dir) }
+            var entries: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                if name == "." || name == ".." || name.lowercased() == ".git" { continue }
+                entries.append(name)
+            }
+            for name in entries {
+                let path = relative + name
+                var status = stat()
+                guard stat((root as NSString).appendingPathComponent(path), &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFREG: names.append(path)
+                case S_IFDIR:
+                    let full = (root as NSString).appendingPathComponent(path)
+                    if access((full as NSString).appendingPathComponent(".git"), F_OK) == 0 { continue }
+                    // Symbolic links are followed, so a loop must end somewhere; git refuses names this deep.
+                    guard depth < 64 else {
+                        throw GitError.libgit2(call: "list refs", code: -1, errorClass: 0, message: "\(full) nests more than 64 directories deep (a symbolic-link loop?)")
+                    }
+                    try walk(path + "/", depth: depth + 1)
+                default: continue
+                }
+            }
+        }
+        try walk(directory, depth: 0)
+        return names
     }
 
     // MARK: Reachability

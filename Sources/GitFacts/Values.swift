@@ -47,6 +47,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, Codable, CustomStringCon
         self.init(bytes: bytes)
     }
 
+    /// From the 20 bytes as three big-endian integers.
+    init(high: UInt64, middle: UInt64, low: UInt32) {
+        self.high = high
+        self.middle = middle
+        self.low = low
+    }
+
     /// From 20 bytes (at least 20 must be there).
     init<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
         var i = bytes.startIndex
