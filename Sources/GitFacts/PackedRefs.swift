@@ -46,41 +46,60 @@ struct PackedRefs {
     /// - Throws: `GitError.corruptPackedRefs` for a file libgit2 would not parse.
     static func load(path: String) throws -> PackedRefs {
         guard let stamp = stamp(of: path) else { return .empty }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        let bytes: [UInt8]
+        do { bytes = try readFile(path, size: Int(stamp.size)) } catch {
             if Self.stamp(of: path) == nil { return .empty }  // removed between the stat and the read
-            throw GitError.libgit2(call: "read packed-refs", code: -1, errorClass: 0, message: "cannot read \(path): \(error.localizedDescription)")
+            throw GitError.libgit2(call: "read packed-refs", code: -1, errorClass: 0, message: "cannot read \(path): \(error)")
         }
-        let bytes = [UInt8](data)
-        guard let records = parse(bytes) else { throw GitError.corruptPackedRefs(path: path) }
+        guard bytes.count < Int32.max, let records = parse(bytes) else { throw GitError.corruptPackedRefs(path: path) }
         return PackedRefs(bytes: bytes, records: records, stamp: stamp)
+    }
+
+    /// The whole file, with read(2) straight into the array (no `Data` copy of a megabyte).
+    private static func readFile(_ path: String, size: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: max(size, 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }  // it grew since the stat
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 { if errno == EINTR { continue }; throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            if n == 0 { break }
+            count += n
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     /// The records, sorted by name, or nil when the file is corrupt or names a ref twice.
     static func parse(_ bytes: [UInt8]) -> [Record]? {
         bytes.withUnsafeBufferPointer { b -> [Record]? in
+            guard let base = b.baseAddress else { return [] }
             let end = b.count
             var i = 0
             func lineEnd(from start: Int) -> Int? {
-                var j = start
-                while j < end && b[j] != 0x0A { j += 1 }
-                return j < end ? j : nil
+                guard start < end, let found = memchr(base + start, 0x0A, end - start) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
             // Checked here, decoded only for the records a listing returns.
             func isObjectID(at start: Int) -> Bool {
                 guard start + 40 <= end else { return false }
-                for k in start..<(start + 40) where hexValue(b[k]) == nil { return false }
-                return true
+                var bad: UInt8 = 0
+                for k in start..<(start + 40) { bad |= hexTable[Int(base[k])] }
+                return bad & 0x80 == 0
             }
             // Header and comment lines, at the top only.
-            while i < end && b[i] == UInt8(ascii: "#") {
+            while i < end && base[i] == UInt8(ascii: "#") {
                 guard let eol = lineEnd(from: i) else { return nil }
                 i = eol + 1
             }
             var records: [Record] = []
+            records.reserveCapacity(end / 64)
             var sorted = true
             while i < end {
-                guard isObjectID(at: i), i + 40 < end, b[i + 40] == 0x20 else { return nil }
+                guard isObjectID(at: i), i + 40 < end, base[i + 40] == 0x20 else { return nil }
                 let nameStart = i + 41
                 guard let eol = lineEnd(from: nameStart) else { return nil }
                 let record = Record(nameStart: Int32(nameStart), nameLength: Int32(eol - nameStart))
@@ -88,7 +107,7 @@ struct PackedRefs {
                 records.append(record)
                 i = eol + 1
                 // An optional peeled line: `^` and 40 hex, then anything up to the line feed.
-                if i < end && b[i] == UInt8(ascii: "^") {
+                if i < end && base[i] == UInt8(ascii: "^") {
                     guard isObjectID(at: i + 1) else { return nil }
                     i += 41
                     if i < end {
@@ -104,6 +123,9 @@ struct PackedRefs {
             return records
         }
     }
+
+    /// Each byte's value as a hexadecimal digit, 0x80 for a byte that is not one.
+    private static let hexTable: [UInt8] = (0..<256).map { hexValue(UInt8($0)) ?? 0x80 }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
