@@ -5,8 +5,12 @@
  * between both ways (git_graph_ahead_behind), ancestry (git_graph_descendant_of), the merge base
  * when diverged (git_merge_base), and the changed paths (git_diff_tree_to_tree).
  *
+ * With a tag prefix, first the release tags themselves, as the audit must read them to choose
+ * each GA's RC: every tag named PREFIX* listed (git_tag_list_match), resolved, its tag object
+ * read for the tagger date or, for a lightweight tag, its commit for the committer date.
+ *
  * build: cc -O2 scripts/bench-floor.c $(pkg-config --cflags --libs libgit2) -o bench-floor
- * usage: bench-floor REPO < pairs.txt
+ * usage: bench-floor REPO [TAG-PREFIX] < pairs.txt
  */
 #include <git2.h>
 #include <stdio.h>
@@ -32,12 +36,34 @@ static git_commit *resolve(git_repository *repo, const char *name) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: bench-floor REPO < pairs\n"); return 64; }
+    if (argc != 2 && argc != 3) { fprintf(stderr, "usage: bench-floor REPO [TAG-PREFIX] < pairs\n"); return 64; }
     git_libgit2_init();
     git_repository *repo = NULL;
     check(git_repository_open_bare(&repo, argv[1]) == 0 ? 0 : git_repository_open(&repo, argv[1]), "open");
     char rc[512], ga[512];
     size_t total = 0;
+    if (argc == 3) {
+        git_strarray names = {0};
+        char glob[512];
+        snprintf(glob, sizeof glob, "%s*", argv[2]);
+        check(git_tag_list_match(&names, glob, repo), "tag list");
+        for (size_t i = 0; i < names.count; i++) {
+            char ref[1024];
+            git_oid id;
+            git_object *object = NULL;
+            snprintf(ref, sizeof ref, "refs/tags/%s", names.strings[i]);
+            check(git_reference_name_to_id(&id, repo, ref), ref);
+            check(git_object_lookup(&object, repo, &id, GIT_OBJECT_ANY), "lookup");
+            if (git_object_type(object) == GIT_OBJECT_TAG) {
+                const git_signature *tagger = git_tag_tagger((git_tag *)object);
+                total += tagger ? (size_t)(tagger->when.time & 1) : 0;
+            } else if (git_object_type(object) == GIT_OBJECT_COMMIT) {
+                total += (size_t)(git_commit_time((git_commit *)object) & 1);
+            }
+            git_object_free(object);
+        }
+        git_strarray_dispose(&names);
+    }
     while (scanf("%511s %511s", rc, ga) == 2) {
         git_commit *from = resolve(repo, rc), *to = resolve(repo, ga);
         const git_oid *a = git_commit_id(from), *b = git_commit_id(to);

@@ -29,8 +29,8 @@ cc -O2 "$root/scripts/bench-floor.c" $(pkg-config --cflags --libs libgit2) -o "$
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem/ { print $2 }') GiB"
 echo "versions: $("$bin" --version), libgit2 $(pkg-config --modversion libgit2), $(git --version)"
 echo
-echo "| history | commits | merges | refs | replace refs | GA tags | RC -> GA pairs | audit ms | git plumbing ms | floor ms | audit / plumbing | audit / floor | audit peak RSS MiB | exact |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| history | commits | merges | refs | replace refs | GA tags | RC -> GA pairs | audit ms | git plumbing ms | floor ms | floor + tags ms | audit / plumbing | audit / floor | audit / floor + tags | audit peak RSS MiB | exact |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for arg in "$@"; do
     repo=${arg%%:*}
     prefix=v
@@ -46,18 +46,21 @@ for arg in "$@"; do
     replace=$(git --git-dir="$repo" for-each-ref refs/replace | wc -l)
     gas=$(git --git-dir="$repo" tag -l "${prefix}*" | grep -cE "^${prefix}[0-9]+\.[0-9]+\.[0-9]+$" || true)
     pairs=$(wc -l <"$work/$name.pairs")
-    printf '#!/bin/sh\nexec "$1" "$2" <"$3"\n' >"$work/stdin.sh"
+    printf '#!/bin/sh\nexec "$1" "$2" ${4:+"$4"} <"$3"\n' >"$work/stdin.sh"
     times=$(python3 "$root/scripts/bench-time.py" "$runs" \
         audit "$bin audit --repo $repo --git-only --policy $policy --fail-on none --format json" \
         plumbing "python3 $root/scripts/audit-plumbing.py $repo --prefix $prefix" \
-        floor "sh $work/stdin.sh $work/bench-floor $repo $work/$name.pairs")
+        floor "sh $work/stdin.sh $work/bench-floor $repo $work/$name.pairs" \
+        floor-tags "sh $work/stdin.sh $work/bench-floor $repo $work/$name.pairs $prefix")
     audit=$(awk '$1 == "audit" { print $2 }' <<<"$times")
     plumbing=$(awk '$1 == "plumbing" { print $2 }' <<<"$times")
     floor=$(awk '$1 == "floor" { print $2 }' <<<"$times")
+    floortags=$(awk '$1 == "floor-tags" { print $2 }' <<<"$times")
     rss=$( { /usr/bin/time -v "$bin" audit --repo "$repo" --git-only --policy "$policy" --fail-on none --format json >/dev/null; } 2>&1 \
         | awk '/Maximum resident/ { printf "%.0f", $6 / 1024 }')
     exact=$(python3 "$root/scripts/check-audit-exactness.py" "$bin" "$repo" --prefix "$prefix" | head -1 | sed 's/.*compared, //')
     ratio1=$(awk -v a="$audit" -v b="$plumbing" 'BEGIN { printf "%.2f", a / b }')
     ratio2=$(awk -v a="$audit" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')
-    echo "| $name | $commits | $merges | $refs | $replace | $gas | $pairs | $audit | $plumbing | $floor | $ratio1 | $ratio2 | $rss | $exact |"
+    ratio3=$(awk -v a="$audit" -v b="$floortags" 'BEGIN { printf "%.2f", a / b }')
+    echo "| $name | $commits | $merges | $refs | $replace | $gas | $pairs | $audit | $plumbing | $floor | $floortags | $ratio1 | $ratio2 | $ratio3 | $rss | $exact |"
 done

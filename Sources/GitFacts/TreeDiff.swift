@@ -97,16 +97,25 @@ extension Repository {
         var found: [(path: String, contents: Data, size: Int)] = []
         var pending: [(tree: git_oid, prefix: [UInt8])] = [(try treeID(ofCommit: commit), [])]
         while let (tree, prefix) = pending.popLast() {
-            for (entryName, entry) in try treeEntries(tree) {
-                if entry.isTree {
-                    pending.append((entry.id, prefix + entryName + [0x2F]))
-                } else if entryName == wanted, entry.mode == GIT_FILEMODE_BLOB || entry.mode == GIT_FILEMODE_BLOB_EXECUTABLE {
-                    var oid = entry.id
+            // Over libgit2's entries without copying each name (argo-cd: 1,700 trees, 16,000
+            // entries, one walk per gate). Every entry is seen, so a tree with two entries of one
+            // name hides nothing from this search.
+            var oid = tree
+            var object: OpaquePointer?
+            try Libgit2.check(git_tree_lookup(&object, handle, &oid), "git_tree_lookup")
+            defer { git_tree_free(object) }
+            for i in 0..<git_tree_entrycount(object) {
+                guard let entry = git_tree_entry_byindex(object, i), let cName = git_tree_entry_name(entry) else { continue }
+                let mode = git_tree_entry_filemode(entry)
+                if mode == GIT_FILEMODE_TREE {
+                    pending.append((git_tree_entry_id(entry).pointee, prefix + UnsafeRawBufferPointer(start: cName, count: strlen(cName)) + [0x2F]))
+                } else if mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE,
+                          strlen(cName) == wanted.count, memcmp(cName, wanted, wanted.count) == 0 {
                     var blob: OpaquePointer?
-                    try Libgit2.check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
+                    try Libgit2.check(git_blob_lookup(&blob, handle, git_tree_entry_id(entry)), "git_blob_lookup")
                     defer { git_blob_free(blob) }
                     let size = Int(git_blob_rawsize(blob))
-                    found.append((String(decoding: prefix + entryName, as: UTF8.self),
+                    found.append((String(decoding: prefix + wanted, as: UTF8.self),
                                   Data(bytes: git_blob_rawcontent(blob), count: min(size, maxBytes)), size))
                 }
             }
