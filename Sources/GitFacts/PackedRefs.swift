@@ -11,9 +11,10 @@ import Foundation
 /// Parsed as strictly as libgit2's `packed_reload`, so a file libgit2 calls corrupt is refused here
 /// too: header and comment lines (`#`) only at the top; then `<40 hex> <name>` lines, each
 /// optionally followed by a peeled `^<40 hex>` line. Where the two differ, as git reads it: a
-/// carriage return before the line feed is part of the name (libgit2 drops it; git then ignores
-/// the ref, its name being invalid, and so do the listings). A name twice is refused: libgit2 keeps
-/// the later record, git's binary search finds either, so which commit it names is ambiguous.
+/// carriage return before the line feed is part of the name (libgit2 drops it; git's listings then
+/// ignore the ref, its name being invalid, but git's replace refs do not), and a NUL byte ends the
+/// name (libgit2's lookup then misses the ref; git does not). A name twice is refused: libgit2
+/// keeps the later record, git's binary search finds either, so which commit it names is ambiguous.
 struct PackedRefs {
     /// One record: where its name is in `bytes` (its object id's 40 hex digits end one byte before).
     struct Record {
@@ -102,7 +103,10 @@ struct PackedRefs {
                 guard isObjectID(at: i), i + 40 < end, base[i + 40] == 0x20 else { return nil }
                 let nameStart = i + 41
                 guard let eol = lineEnd(from: nameStart) else { return nil }
-                let record = Record(nameStart: Int32(nameStart), nameLength: Int32(eol - nameStart))
+                // git holds the name as a C string: it ends at a NUL byte (git lists `refs/tags/v1\0x`
+                // as v1 and honours `refs/replace/<id>\0x`).
+                let nameEnd = memchr(base + nameStart, 0, eol - nameStart).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? eol
+                let record = Record(nameStart: Int32(nameStart), nameLength: Int32(nameEnd - nameStart))
                 if sorted, let last = records.last, compare(last, record, b) >= 0 { sorted = false }
                 records.append(record)
                 i = eol + 1
@@ -158,7 +162,17 @@ struct PackedRefs {
 
     /// A record's name.
     func name(of record: Record) -> String {
-        String(decoding: bytes[Int(record.nameStart)..<Int(record.nameStart + record.nameLength)], as: UTF8.self)
+        String(decoding: rawName(of: record), as: UTF8.self)
+    }
+
+    /// A record's name, as bytes (not always UTF-8).
+    func rawName(of record: Record) -> ArraySlice<UInt8> {
+        bytes[Int(record.nameStart)..<Int(record.nameStart + record.nameLength)]
+    }
+
+    /// The target of the record of exactly this name, if there is one.
+    func target(ofName name: [UInt8]) -> ObjectID? {
+        records(withPrefix: name).first { Int($0.nameLength) == name.count }.map(target(of:))
     }
 
     /// The records whose names start with `prefix` (bytes), in name order.

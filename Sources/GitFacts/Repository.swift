@@ -243,11 +243,8 @@ public final class Repository {
 
     /// One tag by short name, or nil when there is no such tag.
     public func tag(named name: String) throws -> Tag? {
-        var oid = git_oid()
-        let code = git_reference_name_to_id(&oid, handle, "refs/tags/" + name)
-        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
-        try Libgit2.check(code, "git_reference_name_to_id")
-        let target = ObjectID(oid)
+        guard let target = try storedReference("refs/tags/" + name) else { return nil }
+        var oid = target.oid
 
         // A lightweight tag names its commit directly: its type is all we need, and the object header
         // says it without inflating the object (audits list thousands of tags).
@@ -349,11 +346,7 @@ public final class Repository {
 
     /// The object a full reference name (`refs/heads/main`) resolves to, or nil when it does not exist.
     public func resolveReference(_ name: String) throws -> ObjectID? {
-        var oid = git_oid()
-        let code = git_reference_name_to_id(&oid, handle, name)
-        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
-        try Libgit2.check(code, "git_reference_name_to_id")
-        return ObjectID(oid)
+        try storedReference(name)
     }
 
     /// Where git's own name lookup finds a one-level ref of this name: a file `$GIT_DIR/<name>`
@@ -398,44 +391,94 @@ public final class Repository {
         return result.sorted { $0.name < $1.name }
     }
 
-    /// The refs whose full names match a glob, as libgit2's reference iterator lists them (loose
-    /// refs under the glob's directory, then the packed ones they do not shadow), with the target of
-    /// each direct ref (nil for a symbolic one). Unsorted.
+    /// The refs whose full names match a glob, as git lists them (loose refs under the glob's
+    /// directory, then the packed ones they do not shadow), with the target of each direct ref (nil
+    /// for a symbolic one, or a broken one). Unsorted.
     ///
     /// Not with libgit2's iterator: it parses, sorts and copies the whole packed-refs file for every
     /// listing (18,500 refs on argo-cd: 15 ms the first time, 4 ms each after). Here the file is
     /// parsed once (`PackedRefs`) and the records under the glob's literal prefix are read by
     /// binary search. Each loose ref is read with libgit2's own lookup, which reads the loose file
-    /// first, as its iterator does: a loose ref it cannot parse is left out and does not shadow the
-    /// packed one of its name.
-    func listReferences(matching glob: String) throws -> [(name: String, target: ObjectID?)] {
+    /// first; names are handled as bytes (a name need not be UTF-8).
+    ///
+    /// With `includeBroken`, as git lists replace refs (`DO_FOR_EACH_INCLUDE_BROKEN`): also refs
+    /// whose names are not valid ref names (a carriage return in packed-refs, say) and loose files
+    /// that do not parse, without targets; otherwise those are left out, as `git for-each-ref`
+    /// leaves them out ("ignoring broken ref").
+    func listReferences(matching glob: String, includeBroken: Bool = false) throws -> [(name: String, target: ObjectID?)] {
         // The literal text before the first glob character: every name listed starts with it.
-        let prefix = String(glob.prefix { !"?*[\\".contains($0) })
-        let matches: (String) -> Bool = prefix == glob ? { $0 == glob } : { fnmatch(glob, $0, 0) == 0 }
-        let common = commonDirectory
+        let prefix = Array(glob.utf8.prefix { !"?*[\\".utf8.contains($0) })
+        let hasGlob = prefix.count != glob.utf8.count
+        func matches(_ name: [UInt8]) -> Bool {
+            guard name.starts(with: prefix) else { return false }
+            return hasGlob ? (name + [0]).withUnsafeBufferPointer { fnmatch(glob, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 0) == 0 } : name.count == prefix.count
+        }
         var result: [(name: String, target: ObjectID?)] = []
-        var shadowed = Set<String>()
-        let directory = prefix.lastIndex(of: "/").map { String(prefix[...$0]) } ?? "refs/"
-        for name in try Self.looseFiles(in: common, under: directory)
-        where name.hasPrefix(prefix) && !name.hasSuffix(".lock") && matches(name) {
+        var shadowed = Set<[UInt8]>()
+        let directory = prefix.lastIndex(of: 0x2F).map { Array(prefix[...$0]) } ?? Array("refs/".utf8)
+        for name in try Self.looseFiles(in: commonDirectory, under: directory)
+        where !name.reversed().starts(with: ".lock".utf8.reversed()) && matches(name) {
             var ref: OpaquePointer?
-            guard git_reference_lookup(&ref, handle, name) == 0 else { continue }
+            let found = (name + [0]).withUnsafeBufferPointer {
+                git_reference_lookup(&ref, handle, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) == 0
+            }
             defer { git_reference_free(ref) }
-            shadowed.insert(name)
-            let target = git_reference_type(ref) == GIT_REFERENCE_DIRECT ? git_reference_target(ref).map { ObjectID($0.pointee) } : nil
-            result.append((name, target))
+            if found {
+                let target = git_reference_type(ref) == GIT_REFERENCE_DIRECT ? git_reference_target(ref).map { ObjectID($0.pointee) } : nil
+                result.append((String(decoding: name, as: UTF8.self), target))
+                shadowed.insert(name)
+            } else if includeBroken {
+                result.append((String(decoding: name, as: UTF8.self), nil))
+                shadowed.insert(name)
+            }
         }
         let packed = try packedRefs()
-        for record in packed.records(withPrefix: Array(prefix.utf8)) {
-            let name = packed.name(of: record)
-            guard !shadowed.contains(name), matches(name) else { continue }
-            // git ignores a ref whose name is not a valid ref name ("ignoring ref with broken
-            // name"): a carriage return or a NUL byte in a packed-refs line, say.
-            var valid: Int32 = 0
-            guard !name.utf8.contains(0), git_reference_name_is_valid(&valid, name) == 0, valid == 1 else { continue }
-            result.append((name, packed.target(of: record)))
+        for record in packed.records(withPrefix: prefix) {
+            let raw = Array(packed.rawName(of: record))
+            guard !shadowed.contains(raw), matches(raw) else { continue }
+            if !includeBroken {
+                // git ignores a ref whose name is not a valid ref name ("ignoring ref with broken
+                // name"): a carriage return before the line feed, say.
+                var valid: Int32 = 0
+                let ok = (raw + [0]).withUnsafeBufferPointer {
+                    git_reference_name_is_valid(&valid, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) == 0
+                }
+                guard ok, valid == 1 else { continue }
+            }
+            result.append((String(decoding: raw, as: UTF8.self), packed.target(of: record)))
         }
         return result
+    }
+
+    /// The object a full ref name resolves to, read as the listings read it: the loose file when
+    /// there is one (through libgit2, which follows a symbolic ref), else the packed-refs record
+    /// of that name. nil when there is no such ref or the name is not a valid ref name.
+    ///
+    /// libgit2's own lookup would binary-search packed-refs comparing whole lines, and so miss a
+    /// record whose name git reads up to a NUL byte: a tag git lists, hidden from the RC rule.
+    func storedReference(_ name: String) throws -> ObjectID? {
+        var valid: Int32 = 0
+        guard git_reference_name_is_valid(&valid, name) == 0, valid == 1 else { return nil }
+        func viaLibgit2() throws -> ObjectID? {
+            var oid = git_oid()
+            let code = git_reference_name_to_id(&oid, handle, name)
+            if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
+            try Libgit2.check(code, "git_reference_name_to_id")
+            return ObjectID(oid)
+        }
+        // Per-work-tree names (HEAD, refs/bisect/...) are libgit2's to find.
+        guard name.hasPrefix("refs/"), !name.hasPrefix("refs/bisect/") else { return try viaLibgit2() }
+        var status = stat()
+        let path = (commonDirectory as NSString).appendingPathComponent(name)
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: return try viaLibgit2()
+            case S_IFDIR: break  // not a ref; the packed one of its name counts
+            default:
+                throw GitError.libgit2(call: "read ref", code: -1, errorClass: 0, message: "\(path) is not a regular file (a FIFO or a device): remove it")
+            }
+        }
+        return try packedRefs().target(ofName: Array(name.utf8))
     }
 
     /// The directory that holds the refs shared by every work tree (the git directory, unless
@@ -454,36 +497,37 @@ public final class Repository {
     }
 
     /// The files under `directory` (a path relative to `root` ending in `/`, such as `refs/tags/`),
-    /// as paths relative to `root`, the way libgit2's filesystem iterator finds loose refs:
-    /// symbolic links followed, `.git` entries and directories holding one (a submodule) skipped.
-    /// Only regular files: a FIFO planted there must not block a read.
-    static func looseFiles(in root: String, under directory: String) throws -> [String] {
-        var names: [String] = []
-        func walk(_ relative: String, depth: Int) throws {
-            guard let dir = opendir((root as NSString).appendingPathComponent(relative)) else { return }
+    /// as paths relative to `root`, in bytes (a file name need not be UTF-8), the way libgit2's
+    /// filesystem iterator finds loose refs: symbolic links followed, `.git` entries and
+    /// directories holding one (a submodule) skipped. Only regular files: a FIFO planted there
+    /// must not block a read.
+    static func looseFiles(in root: String, under directory: [UInt8]) throws -> [[UInt8]] {
+        let rootBytes = Array(root.utf8) + (root.hasSuffix("/") ? [] : [0x2F])
+        var names: [[UInt8]] = []
+        func cPath(_ relative: [UInt8]) -> [CChar] { (rootBytes + relative + [0]).map { CChar(bitPattern: $0) } }
+        func walk(_ relative: [UInt8], depth: Int) throws {
+            guard let dir = opendir(cPath(relative)) else { return }
             defer { closedir(dir) }
-            var entries: [String] = []
+            var entries: [[UInt8]] = []
             while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
-                if name == "." || name == ".." || name.lowercased() == ".git" { continue }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                if name == [0x2E] || name == [0x2E, 0x2E] || name.map({ $0 | 0x20 }) == Array(".git".utf8) { continue }
                 entries.append(name)
             }
             for name in entries {
                 let path = relative + name
                 var status = stat()
-                guard stat((root as NSString).appendingPathComponent(path), &status) == 0 else { continue }
+                guard stat(cPath(path), &status) == 0 else { continue }
                 switch status.st_mode & S_IFMT {
                 case S_IFREG: names.append(path)
                 case S_IFDIR:
-                    let full = (root as NSString).appendingPathComponent(path)
-                    if access((full as NSString).appendingPathComponent(".git"), F_OK) == 0 { continue }
+                    if access(cPath(path + Array("/.git".utf8)), F_OK) == 0 { continue }
                     // Symbolic links are followed, so a loop must end somewhere; git refuses names this deep.
                     guard depth < 64 else {
-                        throw GitError.libgit2(call: "list refs", code: -1, errorClass: 0, message: "\(full) nests more than 64 directories deep (a symbolic-link loop?)")
+                        throw GitError.libgit2(call: "list refs", code: -1, errorClass: 0,
+                                               message: "\(String(decoding: rootBytes + path, as: UTF8.self)) nests more than 64 directories deep (a symbolic-link loop?)")
                     }
-                    try walk(path + "/", depth: depth + 1)
+                    try walk(path + [0x2F], depth: depth + 1)
                 default: continue
                 }
             }
@@ -805,7 +849,9 @@ public final class Repository {
             remotes: remotes.sorted { $0.name < $1.name },
             currentBranch: currentBranch,
             isHeadDetached: git_repository_head_detached(handle) == 1,
-            replaceRefs: try references(matching: "refs/replace/*").map(\.name)
+            // Every replace ref git would read, broken ones included (git's replace machinery reads
+            // them too): a replace ref that might change a build is reported, never missed.
+            replaceRefs: try listReferences(matching: "refs/replace/*", includeBroken: true).map(\.name).sorted()
         )
     }
 }
