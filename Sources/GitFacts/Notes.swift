@@ -19,10 +19,7 @@ extension Repository {
     ///
     /// - Throws: `GitError.noteTooLarge` past `maxNoteBytes` in all.
     public func note(on commit: ObjectID, ref: String = Repository.evidenceNotesRef) throws -> String? {
-        var notesCommitID = git_oid()
-        let lookup = git_reference_name_to_id(&notesCommitID, handle, ref)
-        if lookup == GIT_ENOTFOUND.rawValue { return nil }
-        try Libgit2.check(lookup, "git_reference_name_to_id")
+        guard var notesCommitID = try storedReference(ref)?.oid else { return nil }
         var notesCommit: OpaquePointer?
         try Libgit2.check(git_commit_lookup(&notesCommit, handle, &notesCommitID), "git_commit_lookup")
         defer { git_commit_free(notesCommit) }

@@ -15,6 +15,7 @@ import Foundation
 /// ignore the ref, its name being invalid, but git's replace refs do not), and a NUL byte ends the
 /// name (libgit2's lookup then misses the ref; git does not). A name twice is refused: libgit2
 /// keeps the later record, git's binary search finds either, so which commit it names is ambiguous.
+/// So is a file whose header says `sorted` and whose records are not in order.
 struct PackedRefs {
     /// One record: where its name is in `bytes` (its object id's 40 hex digits end one byte before).
     struct Record {
@@ -91,6 +92,15 @@ struct PackedRefs {
                 for k in start..<(start + 40) { bad |= hexTable[Int(base[k])] }
                 return bad & 0x80 == 0
             }
+            // The header's traits: a file that says it is sorted and is not is refused. git would
+            // binary-search it and miss what is out of order (a branch, an RC tag), while a
+            // reading that sorts it first would see them: no single answer.
+            var claimsSorted = false
+            let header = Array("# pack-refs with:".utf8)
+            if end >= header.count && memcmp(base, header, header.count) == 0, let eol = lineEnd(from: 0) {
+                let traits = String(decoding: b[header.count..<eol], as: UTF8.self) + " "
+                claimsSorted = traits.contains(" sorted ")
+            }
             // Header and comment lines, at the top only.
             while i < end && base[i] == UInt8(ascii: "#") {
                 guard let eol = lineEnd(from: i) else { return nil }
@@ -121,6 +131,7 @@ struct PackedRefs {
                 }
             }
             if sorted { return records }
+            if claimsSorted { return nil }
             // Unsorted (git sorts such a file when it reads it), or a name twice (refused).
             records.sort { compare($0, $1, b) < 0 }
             for k in records.indices.dropFirst() where compare(records[k - 1], records[k], b) == 0 { return nil }

@@ -358,16 +358,11 @@ public final class Repository {
         var found: [String] = []
         for directory in Set([gitDirectory, common]).sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
-            // Only a regular file (through symbolic links, as git follows them) can be a ref; a FIFO
-            // planted there must not block the read.
-            var status = stat()
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-                  let handle = FileHandle(forReadingAtPath: path) else { continue }
-            defer { try? handle.close() }
-            let head = String(decoding: try handle.read(upToCount: 256) ?? Data(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            if head.hasPrefix("ref:") || ((head.count == 40 || head.count == 64) && head.allSatisfy(\.isHexDigit)) {
-                found.append(path)
+            // Read as git reads a loose ref: a symbolic link whose text is a ref name is a symbolic
+            // ref (dangling on disk or not); a FIFO planted there is never opened.
+            switch LooseRef.at(path: Array(path.utf8)) {
+            case .direct, .symbolic: found.append(path)
+            case .missing, .absent, .broken: continue
             }
         }
         if packedOneLevelNames == nil { packedOneLevelNames = try packedRefs().oneLevelNames() }
@@ -378,16 +373,8 @@ public final class Repository {
     /// The references whose full names match a glob (`refs/heads/release/*`), with their resolved targets, sorted by name.
     public func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
         var result: [(name: String, target: ObjectID)] = []
-        for ref in try listReferences(matching: glob) {
-            if let target = ref.target {
-                result.append((ref.name, target))
-                continue
-            }
-            var oid = git_oid()
-            // A symbolic ref, resolved through its chain; a dangling one is left out.
-            guard git_reference_name_to_id(&oid, handle, ref.name) == 0 else { continue }
-            result.append((ref.name, ObjectID(oid)))
-        }
+        // A dangling symbolic ref is left out.
+        for ref in try listReferences(matching: glob) { if let target = ref.target { result.append((ref.name, target)) } }
         return result.sorted { $0.name < $1.name }
     }
 
@@ -411,74 +398,55 @@ public final class Repository {
         let hasGlob = prefix.count != glob.utf8.count
         func matches(_ name: [UInt8]) -> Bool {
             guard name.starts(with: prefix) else { return false }
-            return hasGlob ? (name + [0]).withUnsafeBufferPointer { fnmatch(glob, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 0) == 0 } : name.count == prefix.count
+            return hasGlob ? fnmatch(glob, (name + [0]).map { CChar(bitPattern: $0) }, 0) == 0 : name.count == prefix.count
         }
         var result: [(name: String, target: ObjectID?)] = []
         var shadowed = Set<[UInt8]>()
+        let root = Array(commonDirectory.utf8) + (commonDirectory.hasSuffix("/") ? [] : [0x2F])
         let directory = prefix.lastIndex(of: 0x2F).map { Array(prefix[...$0]) } ?? Array("refs/".utf8)
-        for name in try Self.looseFiles(in: commonDirectory, under: directory)
-        where !name.reversed().starts(with: ".lock".utf8.reversed()) && matches(name) {
-            var ref: OpaquePointer?
-            let found = (name + [0]).withUnsafeBufferPointer {
-                git_reference_lookup(&ref, handle, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) == 0
+        for (name, isFile) in try Self.looseFiles(in: root, under: directory) where matches(name) {
+            // A loose entry shadows the packed record of its name, whatever it holds (git's
+            // overlay of loose over packed refs); a broken one is then left out, unless asked for.
+            let loose = isFile ? LooseRef.at(path: root + name) : .broken
+            if loose == .missing { continue }  // gone since the directory was read
+            shadowed.insert(name)
+            let valid = Self.isValidReferenceName(name)
+            if loose == .broken || loose == .absent || !valid {
+                if includeBroken { result.append((String(decoding: name, as: UTF8.self), nil)) }
+                continue
             }
-            defer { git_reference_free(ref) }
-            if found {
-                let target = git_reference_type(ref) == GIT_REFERENCE_DIRECT ? git_reference_target(ref).map { ObjectID($0.pointee) } : nil
-                result.append((String(decoding: name, as: UTF8.self), target))
-                shadowed.insert(name)
-            } else if includeBroken {
-                result.append((String(decoding: name, as: UTF8.self), nil))
-                shadowed.insert(name)
-            }
+            result.append((String(decoding: name, as: UTF8.self), try resolve(loose)))
         }
         let packed = try packedRefs()
         for record in packed.records(withPrefix: prefix) {
             let raw = Array(packed.rawName(of: record))
             guard !shadowed.contains(raw), matches(raw) else { continue }
-            if !includeBroken {
-                // git ignores a ref whose name is not a valid ref name ("ignoring ref with broken
-                // name"): a carriage return before the line feed, say.
-                var valid: Int32 = 0
-                let ok = (raw + [0]).withUnsafeBufferPointer {
-                    git_reference_name_is_valid(&valid, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) == 0
-                }
-                guard ok, valid == 1 else { continue }
-            }
+            // git ignores a ref whose name is not a valid ref name ("ignoring ref with broken
+            // name"): a carriage return before the line feed, say. Its replace refs do not.
+            guard includeBroken || Self.isValidReferenceName(raw) else { continue }
             result.append((String(decoding: raw, as: UTF8.self), packed.target(of: record)))
         }
         return result
     }
 
-    /// The object a full ref name resolves to, read as the listings read it: the loose file when
-    /// there is one (through libgit2, which follows a symbolic ref), else the packed-refs record
-    /// of that name. nil when there is no such ref or the name is not a valid ref name.
+    /// The object a full ref name resolves to, read as git reads it and as the listings read it:
+    /// the loose file when there is one (`LooseRef`, symbolic refs followed), else the
+    /// packed-refs record of that name. nil when there is no such ref, it is broken or dangles,
+    /// or the name is not a valid ref name.
     ///
     /// libgit2's own lookup would binary-search packed-refs comparing whole lines, and so miss a
-    /// record whose name git reads up to a NUL byte: a tag git lists, hidden from the RC rule.
+    /// record whose name git reads up to a NUL byte; and it follows a symbolic link on disk where
+    /// git reads its text as the name of the ref it points to.
     func storedReference(_ name: String) throws -> ObjectID? {
-        var valid: Int32 = 0
-        guard git_reference_name_is_valid(&valid, name) == 0, valid == 1 else { return nil }
-        func viaLibgit2() throws -> ObjectID? {
+        // Per-work-tree names (HEAD, refs/bisect/...) are libgit2's to find.
+        guard name.hasPrefix("refs/"), !name.hasPrefix("refs/bisect/") else {
             var oid = git_oid()
             let code = git_reference_name_to_id(&oid, handle, name)
             if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { return nil }
             try Libgit2.check(code, "git_reference_name_to_id")
             return ObjectID(oid)
         }
-        // Per-work-tree names (HEAD, refs/bisect/...) are libgit2's to find.
-        guard name.hasPrefix("refs/"), !name.hasPrefix("refs/bisect/") else { return try viaLibgit2() }
-        var status = stat()
-        let path = (commonDirectory as NSString).appendingPathComponent(name)
-        if stat(path, &status) == 0 {
-            switch status.st_mode & S_IFMT {
-            case S_IFREG: return try viaLibgit2()
-            case S_IFDIR: break  // not a ref; the packed one of its name counts
-            default:
-                throw GitError.libgit2(call: "read ref", code: -1, errorClass: 0, message: "\(path) is not a regular file (a FIFO or a device): remove it")
-            }
-        }
-        return try packedRefs().target(ofName: Array(name.utf8))
+        return try storedReference(bytes: Array(name.utf8))
     }
 
     /// The directory that holds the refs shared by every work tree (the git directory, unless
@@ -496,22 +464,21 @@ public final class Repository {
         return loaded
     }
 
-    /// The files under `directory` (a path relative to `root` ending in `/`, such as `refs/tags/`),
-    /// as paths relative to `root`, in bytes (a file name need not be UTF-8), the way libgit2's
-    /// filesystem iterator finds loose refs: symbolic links followed, `.git` entries and
-    /// directories holding one (a submodule) skipped. Only regular files: a FIFO planted there
-    /// must not block a read.
-    static func looseFiles(in root: String, under directory: [UInt8]) throws -> [[UInt8]] {
-        let rootBytes = Array(root.utf8) + (root.hasSuffix("/") ? [] : [0x2F])
-        var names: [[UInt8]] = []
-        func cPath(_ relative: [UInt8]) -> [CChar] { (rootBytes + relative + [0]).map { CChar(bitPattern: $0) } }
+    /// The loose ref files under `directory` (a path relative to `root` ending in `/`, such as
+    /// `refs/tags/`), as paths relative to `root`, in bytes (a file name need not be UTF-8), the
+    /// way git's files backend scans them (`loose_fill_ref_dir`): names starting with `.` and
+    /// ending in `.lock` skipped, symbolic links followed (a dangling one is no ref). Each comes
+    /// with whether it is a regular file: anything else (a FIFO, a device) is never opened.
+    static func looseFiles(in root: [UInt8], under directory: [UInt8]) throws -> [(name: [UInt8], isFile: Bool)] {
+        var names: [(name: [UInt8], isFile: Bool)] = []
+        func cPath(_ relative: [UInt8]) -> [CChar] { (root + relative + [0]).map { CChar(bitPattern: $0) } }
         func walk(_ relative: [UInt8], depth: Int) throws {
             guard let dir = opendir(cPath(relative)) else { return }
             defer { closedir(dir) }
             var entries: [[UInt8]] = []
             while let entry = readdir(dir) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-                if name == [0x2E] || name == [0x2E, 0x2E] || name.map({ $0 | 0x20 }) == Array(".git".utf8) { continue }
+                if name.first == 0x2E || name.reversed().starts(with: ".lock".utf8.reversed()) { continue }
                 entries.append(name)
             }
             for name in entries {
@@ -519,16 +486,15 @@ public final class Repository {
                 var status = stat()
                 guard stat(cPath(path), &status) == 0 else { continue }
                 switch status.st_mode & S_IFMT {
-                case S_IFREG: names.append(path)
+                case S_IFREG: names.append((path, true))
                 case S_IFDIR:
-                    if access(cPath(path + Array("/.git".utf8)), F_OK) == 0 { continue }
                     // Symbolic links are followed, so a loop must end somewhere; git refuses names this deep.
                     guard depth < 64 else {
                         throw GitError.libgit2(call: "list refs", code: -1, errorClass: 0,
-                                               message: "\(String(decoding: rootBytes + path, as: UTF8.self)) nests more than 64 directories deep (a symbolic-link loop?)")
+                                               message: "\(String(decoding: root + path, as: UTF8.self)) nests more than 64 directories deep (a symbolic-link loop?)")
                     }
                     try walk(path + [0x2F], depth: depth + 1)
-                default: continue
+                default: names.append((path, false))
                 }
             }
         }
@@ -823,21 +789,13 @@ public final class Repository {
             remotes.append(Remote(name: name, url: RemoteURL.strippingCredentials(url)))
         }
 
+        // The branch HEAD names (born or not), from HEAD's own file as `git branch --show-current`
+        // reads it: not through libgit2, which would open whatever file the branch's path holds.
         var currentBranch: String?
-        var head: OpaquePointer?
-        if git_repository_head(&head, handle) == 0 {
-            defer { git_reference_free(head) }
-            if git_reference_is_branch(head) == 1 { currentBranch = String(cString: git_reference_shorthand(head)) }
-        } else if git_repository_head_unborn(handle) == 1 {
-            // An unborn branch: report its name from the symbolic HEAD.
-            var symbolic: OpaquePointer?
-            if git_reference_lookup(&symbolic, handle, "HEAD") == 0 {
-                defer { git_reference_free(symbolic) }
-                if let target = git_reference_symbolic_target(symbolic) {
-                    let name = String(cString: target)
-                    currentBranch = name.hasPrefix("refs/heads/") ? String(name.dropFirst(11)) : name
-                }
-            }
+        if case .symbolic(let target) = LooseRef.at(path: Array((gitDirectory as NSString).appendingPathComponent("HEAD").utf8)) {
+            let name = String(decoding: target, as: UTF8.self)
+            let born = try resolve(.symbolic(target)) != nil
+            if name.hasPrefix("refs/heads/") { currentBranch = String(name.dropFirst(11)) } else if !born { currentBranch = name }
         }
 
         return RepositoryFacts(

@@ -133,4 +133,78 @@ import Testing
         #expect(run.status == 1, "\(run.stdout)")
         #expect(run.status(of: "repository.safety") == .failed)
     }
+
+    /// The release tag's loose file a symbolic link whose text is a ref name: git reads it as a
+    /// symbolic ref to that name (the evil commit); libgit2 followed it on disk, to the audited tag.
+    @Test func aTagThatIsASymbolicLinkIsReadAsGitReadsIt() throws {
+        let f = try GateFixture()
+        try f.testedRelease("v1.0.0")
+        let tested = try f.id("HEAD")
+        let evil = try evilTwin(of: tested, in: f)
+        let tags = f.git.path + "/.git/refs/tags"
+        let audited = try f.git.revParse("refs/tags/v1.0.0")
+        try FileManager.default.removeItem(atPath: tags + "/v1.0.0")
+        try FileManager.default.createDirectory(atPath: tags + "/refs/tags", withIntermediateDirectories: true)
+        try "\(audited)\n".write(toFile: tags + "/refs/tags/x", atomically: true, encoding: .utf8)  // what the link reaches on disk
+        try f.git.git("update-ref", "refs/tags/x", evil)  // what git reads: the ref named refs/tags/x
+        try FileManager.default.createSymbolicLink(atPath: tags + "/v1.0.0", withDestinationPath: "refs/tags/x")
+        #expect(try f.git.revParse("v1.0.0^{commit}") == evil, "git reads the link as a symbolic ref")
+        #expect(try Repository(at: f.git.path).tag(named: "v1.0.0")?.commit?.hex == evil)
+        let run = try f.gate("v1.0.0")
+        #expect(run.status == 1, "\(run.stdout)")
+    }
+
+    /// A look-alike ref planted as a symbolic link whose text is a ref name (dangling on disk):
+    /// git checks out what it names; it is a ref that answers to the tag's name.
+    @Test(arguments: [".git/refs/heads/v1.0.0", ".git/v1.0.0"]) func aLookAlikeRefThatIsASymbolicLinkIsSeen(path: String) throws {
+        let f = try GateFixture()
+        try f.testedRelease("v1.0.0")
+        try f.git.commit("untested", files: ["README.md": "untested\n"])
+        try FileManager.default.createSymbolicLink(atPath: f.git.path + "/" + path, withDestinationPath: "refs/heads/main")
+        #expect(try f.git.revParse("v1.0.0^{commit}") == (try f.id("main")) || path.contains("heads"), "git rev-parse takes the one-level ref")
+        let run = try f.gate("v1.0.0")
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.status(of: "release.tag") == .failed, "\(run.stdout)")
+    }
+
+    /// packed-refs whose header says sorted, with a branch out of order: git binary-searches it
+    /// and does not see the branch; a reading that sorted it would. Refused (exit 2), not PASSED on a
+    /// protected branch git says the commit is not on.
+    @Test func aPackedRefsFileThatLiesAboutItsOrderIsRefused() throws {
+        let f = try GateFixture()
+        try f.testedRelease("v1.0.0")
+        try f.git.git("pack-refs", "--all")
+        let path = f.git.url.appendingPathComponent(".git/packed-refs")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        try (text + "\(try f.id("HEAD")) refs/heads/release/1.0\n").write(to: path, atomically: false, encoding: .utf8)
+        #expect(try f.git.run(["rev-parse", "-q", "--verify", "refs/heads/release/1.0"]).status != 0, "git does not see it")
+        let policy = try f.policy("""
+        version: 1
+        source:
+          match: exact-commit
+          branches: ["release/*"]
+
+        """)
+        let run = try f.gate("v1.0.0", policy: policy)
+        #expect(run.status == 2, "\(run.stdout)")
+        #expect(run.stderr.contains("packed"), "\(run.stderr)")
+    }
+
+    /// A FIFO where a branch's loose file would be, and one among the replace refs: the gate must
+    /// not hang (git 2.39 blocks on the second: a build hangs, it ships nothing else). The second,
+    /// not named by an object id, replaces nothing, and is reported as a replace ref.
+    @Test func fifosAmongTheRefsNeitherHangNorPass() throws {
+        let f = try GateFixture()
+        try f.testedRelease("v1.0.0")
+        try f.git.git("pack-refs", "--all")
+        #expect(mkfifo(f.git.path + "/.git/refs/heads/main", 0o644) == 0)
+        let branch = try f.gate("v1.0.0")
+        #expect(branch.status != 0 || branch.report != nil, "it ended: \(branch.stdout)")
+        try FileManager.default.removeItem(atPath: f.git.path + "/.git/refs/heads/main")
+        try FileManager.default.createDirectory(atPath: f.git.path + "/.git/refs/replace", withIntermediateDirectories: true)
+        #expect(mkfifo(f.git.path + "/.git/refs/replace/fifo", 0o644) == 0)
+        let replace = try f.gate("v1.0.0")
+        #expect(replace.status(of: "repository.safety") == .warned, "\(replace.stdout)")
+        #expect(replace.check("repository.safety")?.reason.contains("replace") == true, "\(replace.stdout)")
+    }
 }
