@@ -98,7 +98,7 @@ extension Repository {
     /// packed-refs record. Symbolic refs are followed.
     func storedReference(bytes name: [UInt8], depth: Int = 0) throws -> ObjectID? {
         guard Self.isValidReferenceName(name) else { return nil }
-        let loose = LooseRef.at(path: Array(commonDirectory.utf8) + (commonDirectory.hasSuffix("/") ? [] : [0x2F]) + name)
+        let loose = LooseRef.at(path: refsRoot + name)
         if loose == .missing { return try packedRefs().target(ofName: name) }
         return try resolve(loose, depth: depth)
     }

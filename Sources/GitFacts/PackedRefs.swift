@@ -32,6 +32,23 @@ struct PackedRefs {
     /// Sorted by name (bytewise, as git and libgit2 sort them), one record per name.
     let records: [Record]
     let stamp: Stamp?
+    /// The names that do not start with `refs/` (one-level names such as `v1.0` or `HEAD`), which
+    /// git's name lookup tries before `refs/tags/`. A trailing carriage return is dropped, as
+    /// libgit2 drops it: a name that might shadow a tag is reported rather than missed.
+    let oneLevelNames: Set<[UInt8]>
+
+    init(bytes: [UInt8], records: [Record], stamp: Stamp?) {
+        self.bytes = bytes
+        self.records = records
+        self.stamp = stamp
+        let refs = Array("refs/".utf8)
+        var names = Set<[UInt8]>()
+        for record in records {
+            let name = bytes[Int(record.nameStart)..<Int(record.nameStart + record.nameLength)]
+            if !name.starts(with: refs) { names.insert(Array(name.last == 0x0D ? name.dropLast() : name)) }
+        }
+        oneLevelNames = names
+    }
 
     static let empty = PackedRefs(bytes: [], records: [], stamp: nil)
 
@@ -183,42 +200,30 @@ struct PackedRefs {
 
     /// The target of the record of exactly this name, if there is one.
     func target(ofName name: [UInt8]) -> ObjectID? {
-        records(withPrefix: name).first { Int($0.nameLength) == name.count }.map(target(of:))
+        let index = lowerBound(name)
+        guard index < records.count, rawName(of: records[index]).elementsEqual(name) else { return nil }
+        return target(of: records[index])
+    }
+
+    /// The index of the first record whose name is not below `key` (bytewise).
+    private func lowerBound(_ key: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            var low = 0, high = records.count
+            while low < high {
+                let mid = (low + high) / 2
+                let record = records[mid]
+                let c = memcmp(b.baseAddress! + Int(record.nameStart), key, min(Int(record.nameLength), key.count))
+                if c != 0 ? c < 0 : Int(record.nameLength) < key.count { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
     }
 
     /// The records whose names start with `prefix` (bytes), in name order.
     func records(withPrefix prefix: [UInt8]) -> ArraySlice<Record> {
-        bytes.withUnsafeBufferPointer { b in
-            // The first record not below the prefix, then every record that starts with it.
-            func below(_ record: Record) -> Bool {
-                let n = min(Int(record.nameLength), prefix.count)
-                let c = memcmp(b.baseAddress! + Int(record.nameStart), prefix, n)
-                return c != 0 ? c < 0 : Int(record.nameLength) < prefix.count
-            }
-            func starts(_ record: Record) -> Bool {
-                Int(record.nameLength) >= prefix.count && memcmp(b.baseAddress! + Int(record.nameStart), prefix, prefix.count) == 0
-            }
-            var low = 0, high = records.count
-            while low < high {
-                let mid = (low + high) / 2
-                if below(records[mid]) { low = mid + 1 } else { high = mid }
-            }
-            var last = low
-            while last < records.count && starts(records[last]) { last += 1 }
-            return records[low..<last]
-        }
-    }
-
-    /// The names that do not start with `refs/` (one-level names such as `v1.0` or `HEAD`).
-    func oneLevelNames() -> Set<[UInt8]> {
-        let refs = Array("refs/".utf8)
-        var names = Set<[UInt8]>()
-        for record in records {
-            let name = bytes[Int(record.nameStart)..<Int(record.nameStart + record.nameLength)]
-            // A trailing carriage return dropped, as libgit2 drops it: a name that might shadow a
-            // tag is reported rather than missed.
-            if !name.starts(with: refs) { names.insert(Array(name.last == 0x0D ? name.dropLast() : name)) }
-        }
-        return names
+        let low = lowerBound(prefix)
+        var last = low
+        while last < records.count && rawName(of: records[last]).starts(with: prefix) { last += 1 }
+        return records[low..<last]
     }
 }

@@ -12,8 +12,11 @@ public final class Repository {
     public let gitDirectory: String
     /// The work tree, nil for a bare repository.
     public let workDirectory: String?
-    /// The one-level names in `packed-refs` (see `oneLevelReferences(named:)`), read on first use.
-    private var packedOneLevelNames: Set<[UInt8]>?
+    /// The directory that holds the refs shared by every work tree (the git directory, unless
+    /// this is a linked work tree).
+    let commonDirectory: String
+    /// `commonDirectory` as bytes ending in `/`: loose ref paths are this plus the ref name.
+    let refsRoot: [UInt8]
     /// `packed-refs`, parsed (see `packedRefs()`).
     private var packedRefsCache: PackedRefs?
 
@@ -37,6 +40,8 @@ public final class Repository {
         Self.ignoreCommitGraph(repo)
         gitDirectory = String(cString: git_repository_path(repo))
         workDirectory = git_repository_workdir(repo).map { String(cString: $0) }
+        commonDirectory = git_repository_commondir(repo).map { String(cString: $0) } ?? gitDirectory
+        refsRoot = Array(commonDirectory.utf8) + (commonDirectory.hasSuffix("/") ? [] : [0x2F])
     }
 
     deinit { git_repository_free(handle) }
@@ -354,9 +359,8 @@ public final class Repository {
     /// and `git checkout` try `<name>` before `refs/tags/<name>`, so such a ref shadows a tag;
     /// libgit2 refuses one-level names (`GIT_EINVALIDSPEC`), so they are read here as git reads them.
     public func oneLevelReferences(named name: String) throws -> [String] {
-        let common = git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory
         var found: [String] = []
-        for directory in Set([gitDirectory, common]).sorted() {
+        for directory in Set([gitDirectory, commonDirectory]).sorted() {
             let path = (directory as NSString).appendingPathComponent(name)
             // Read as git reads a loose ref: a symbolic link whose text is a ref name is a symbolic
             // ref (dangling on disk or not); a FIFO planted there is never opened.
@@ -365,8 +369,7 @@ public final class Repository {
             case .missing, .absent, .broken: continue
             }
         }
-        if packedOneLevelNames == nil { packedOneLevelNames = try packedRefs().oneLevelNames() }
-        if packedOneLevelNames?.contains(Array(name.utf8)) == true { found.append("packed-refs: \(name)") }
+        if try packedRefs().oneLevelNames.contains(Array(name.utf8)) { found.append("packed-refs: \(name)") }
         return found
     }
 
@@ -385,8 +388,8 @@ public final class Repository {
     /// Not with libgit2's iterator: it parses, sorts and copies the whole packed-refs file for every
     /// listing (18,500 refs on argo-cd: 15 ms the first time, 4 ms each after). Here the file is
     /// parsed once (`PackedRefs`) and the records under the glob's literal prefix are read by
-    /// binary search. Each loose ref is read with libgit2's own lookup, which reads the loose file
-    /// first; names are handled as bytes (a name need not be UTF-8).
+    /// binary search. Loose refs are read as git reads them (`LooseRef`); names are handled as bytes
+    /// (a name need not be UTF-8).
     ///
     /// With `includeBroken`, as git lists replace refs (`DO_FOR_EACH_INCLUDE_BROKEN`): also refs
     /// whose names are not valid ref names (a carriage return in packed-refs, say) and loose files
@@ -395,14 +398,18 @@ public final class Repository {
     func listReferences(matching glob: String, includeBroken: Bool = false) throws -> [(name: String, target: ObjectID?)] {
         // The literal text before the first glob character: every name listed starts with it.
         let prefix = Array(glob.utf8.prefix { !"?*[\\".utf8.contains($0) })
-        let hasGlob = prefix.count != glob.utf8.count
+        let rest = glob.utf8.count - prefix.count
         func matches(_ name: [UInt8]) -> Bool {
             guard name.starts(with: prefix) else { return false }
-            return hasGlob ? fnmatch(glob, (name + [0]).map { CChar(bitPattern: $0) }, 0) == 0 : name.count == prefix.count
+            switch rest {
+            case 0: return name.count == prefix.count
+            case 1 where glob.last == "*": return true  // `refs/tags/*`: fnmatch without FNM_PATHNAME takes any rest
+            default: return fnmatch(glob, (name + [0]).map { CChar(bitPattern: $0) }, 0) == 0
+            }
         }
         var result: [(name: String, target: ObjectID?)] = []
         var shadowed = Set<[UInt8]>()
-        let root = Array(commonDirectory.utf8) + (commonDirectory.hasSuffix("/") ? [] : [0x2F])
+        let root = refsRoot
         let directory = prefix.lastIndex(of: 0x2F).map { Array(prefix[...$0]) } ?? Array("refs/".utf8)
         for (name, isFile) in try Self.looseFiles(in: root, under: directory) where matches(name) {
             // A loose entry shadows the packed record of its name, whatever it holds (git's
@@ -447,12 +454,6 @@ public final class Repository {
             return ObjectID(oid)
         }
         return try storedReference(bytes: Array(name.utf8))
-    }
-
-    /// The directory that holds the refs shared by every work tree (the git directory, unless
-    /// this is a linked work tree).
-    var commonDirectory: String {
-        git_repository_commondir(handle).map { String(cString: $0) } ?? gitDirectory
     }
 
     /// `packed-refs`, parsed on first use and again only when the file has changed.
@@ -791,11 +792,16 @@ public final class Repository {
 
         // The branch HEAD names (born or not), from HEAD's own file as `git branch --show-current`
         // reads it: not through libgit2, which would open whatever file the branch's path holds.
+        // Detached: HEAD names a commit the repository has, as `git_repository_head_detached` says.
         var currentBranch: String?
-        if case .symbolic(let target) = LooseRef.at(path: Array((gitDirectory as NSString).appendingPathComponent("HEAD").utf8)) {
+        var isHeadDetached = false
+        switch LooseRef.at(path: Array((gitDirectory as NSString).appendingPathComponent("HEAD").utf8)) {
+        case .symbolic(let target):
             let name = String(decoding: target, as: UTF8.self)
             let born = try resolve(.symbolic(target)) != nil
             if name.hasPrefix("refs/heads/") { currentBranch = String(name.dropFirst(11)) } else if !born { currentBranch = name }
+        case .direct(let id): isHeadDetached = contains(id)
+        case .missing, .absent, .broken: break
         }
 
         return RepositoryFacts(
@@ -806,7 +812,7 @@ public final class Repository {
             objectFormat: "sha1",
             remotes: remotes.sorted { $0.name < $1.name },
             currentBranch: currentBranch,
-            isHeadDetached: git_repository_head_detached(handle) == 1,
+            isHeadDetached: isHeadDetached,
             // Every replace ref git would read, broken ones included (git's replace machinery reads
             // them too): a replace ref that might change a build is reported, never missed.
             replaceRefs: try listReferences(matching: "refs/replace/*", includeBroken: true).map(\.name).sorted()
